@@ -1,0 +1,41 @@
+"""The one orchestrator: a page goes decode -> extract (by mode) -> assemble.
+
+Each mode's extractor is itself a short list of stages (see `cleaner.html`
+and `cleaner.text`): parse, segment into blocks, classify, revise, metadata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cleaner.errors import PageRejected
+from cleaner.html import extract_html
+from cleaner.models import CleanedDocument, Extraction, Mode, RawPage, Rejected, RejectReason
+from cleaner.options import DEFAULT_OPTIONS, CleanOptions
+from cleaner.stages.assemble import assemble
+from cleaner.stages.decode import decode
+from cleaner.text import extract_text
+
+Extractor = Callable[[RawPage, str | None, CleanOptions], Extraction]
+EXTRACTORS: dict[Mode, Extractor] = {Mode.HTML: extract_html, Mode.TEXT: extract_text}
+
+
+def clean(
+    raw: bytes | str,
+    *,
+    url: str | None = None,
+    content_type: str | None = None,
+    options: CleanOptions = DEFAULT_OPTIONS,
+) -> CleanedDocument | Rejected:
+    """Clean one raw page. Never raises for a bad page: returns `Rejected` with a reason."""
+    try:
+        page = decode(raw, content_type=content_type, options=options)
+        extraction = EXTRACTORS[page.mode](page, url, options)
+        return assemble(extraction, page, url=url, options=options)
+    except PageRejected as rejection:
+        return rejection.to_result(url)
+    except (RecursionError, MemoryError) as exc:  # pathological markup: answer, don't crash
+        return Rejected(reason=RejectReason.TOO_LARGE, detail=type(exc).__name__, url=url)
+    except Exception as exc:  # the library's boundary: a bug must not look like a crash upstream
+        detail = f"{type(exc).__name__}: {str(exc)[:200]}"
+        return Rejected(reason=RejectReason.INTERNAL_ERROR, detail=detail, url=url)

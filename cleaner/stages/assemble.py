@@ -1,0 +1,94 @@
+"""Last stage, assemble: classified blocks + metadata -> `CleanedDocument`.
+
+The final gate lives here: a page whose body is (nearly) empty is rejected
+as `no_article`, still carrying the title it had.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from cleaner.errors import PageRejected
+from cleaner.models import (
+    Block,
+    BlockKind,
+    BlockRole,
+    CleanedDocument,
+    Extraction,
+    RawPage,
+    RejectReason,
+    RemovedBlock,
+)
+from cleaner.options import CleanOptions
+from cleaner.stages.language import detect_language
+
+_WORD = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
+_MARKDOWN_PREFIX = {
+    BlockRole.PARAGRAPH: "",
+    BlockRole.HEADING: "## ",
+    BlockRole.LIST_ITEM: "- ",
+    BlockRole.QUOTE: "> ",
+    BlockRole.CODE: "    ",
+    BlockRole.TABLE_ROW: "",
+}
+
+
+def assemble(
+    extraction: Extraction, page: RawPage, *, url: str | None, options: CleanOptions
+) -> CleanedDocument:
+    """Build the document, or raise `PageRejected(no_article)`."""
+    body = [b for b in extraction.blocks if b.kind is BlockKind.BODY and b.text.strip()]
+    text = "\n\n".join(b.text.strip() for b in body)
+    meta = extraction.metadata
+    word_count = len(_WORD.findall(text))
+    if word_count < options.min_body_words:
+        raise PageRejected(
+            RejectReason.NO_ARTICLE,
+            f"{word_count} words of body text",
+            mode=page.mode,
+            title=meta.title,
+        )
+    language = detect_language(text, meta.language) if options.detect_language else None
+    return CleanedDocument(
+        mode=page.mode,
+        url=url,
+        canonical_url=meta.canonical_url,
+        title=meta.title,
+        authors=list(meta.authors),
+        date_published=meta.date_published,
+        date_modified=meta.date_modified,
+        site_name=meta.site_name,
+        language=language,
+        description=meta.description,
+        categories=list(meta.categories),
+        tags=list(meta.tags),
+        image=meta.image,
+        text=text,
+        markdown=to_markdown(body) if options.include_markdown else None,
+        word_count=word_count,
+        content_hash=content_hash(text),
+        removed=_removed(extraction.blocks) if options.include_removed else None,
+    )
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the body after NFC and white-space folding: stable across re-runs and
+    across trivial re-renderings of the same article."""
+    normalised = _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def to_markdown(body: list[Block]) -> str:
+    return "\n\n".join(_MARKDOWN_PREFIX[b.role] + b.text.strip() for b in body)
+
+
+def _removed(blocks: tuple[Block, ...]) -> list[RemovedBlock]:
+    return [
+        RemovedBlock(kind=b.kind, text=b.text)
+        for b in blocks
+        if b.kind is not BlockKind.BODY and b.text.strip()
+    ]
+

@@ -1,0 +1,178 @@
+"""Stage 1, decode: raw bytes or str -> `RawPage` (text + html/text mode).
+
+Gates, cheapest first: size cap, emptiness, binary signatures, then the
+encoding: BOM, the charset the caller declared (Content-Type), a
+`<meta charset>` in the first bytes, strict UTF-8, and only then statistical
+detection with charset-normalizer. Each failure is a `PageRejected` with its
+reason, so a worker can tell "a PNG" from "a cp1251 page we could not read".
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+from cleaner.errors import PageRejected
+from cleaner.models import Mode, RawPage, RejectReason
+from cleaner.options import CleanOptions
+
+# Leading bytes of formats that are never a page. Checked before any decoding.
+BINARY_SIGNATURES: tuple[bytes, ...] = (
+    b"\x89PNG",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF8",
+    b"%PDF",
+    b"PK\x03\x04",  # zip, docx, epub
+    b"\x1f\x8b",  # gzip
+    b"BZh",
+    b"\xfd7zXZ",
+    b"7z\xbc\xaf",
+    b"RIFF",  # webp, wav, avi
+    b"\x00\x00\x01\x00",  # ico
+    b"OggS",
+    b"ID3",
+    b"\x7fELF",
+    b"MZ",
+    b"wOFF",
+    b"wOF2",
+    b"\x00asm",
+)
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# How much of the start of a page we look at for signatures, meta charsets and markup.
+SNIFF_BYTES = 4096
+# A text page has almost no control characters; more than this share of them
+# in the sniffed window means bytes that merely happen to decode.
+MAX_CONTROL_SHARE = 0.02
+# Detection is statistical: on a huge page a 256 KB sample decides as well.
+DETECT_SAMPLE = 256 * 1024
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_CT_CHARSET = re.compile(r"""charset\s*=\s*["']?([a-zA-Z0-9_.:-]+)""", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_MARKUP = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|main|span|a|section|br|table)\b",
+    re.I,
+)
+
+
+def decode(
+    raw: bytes | str, *, content_type: str | None, options: CleanOptions
+) -> RawPage:
+    """Turn the caller's input into text, or raise `PageRejected`."""
+    if isinstance(raw, str):
+        _check_size(len(raw), options)  # chars, not bytes: a cheap, honest bound
+        text, encoding = raw, None
+    else:
+        _check_size(len(raw), options)
+        _check_not_binary(raw)
+        text, encoding = _to_text(raw, content_type)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    if not text.strip():
+        raise PageRejected(RejectReason.EMPTY, "the page has no visible characters")
+    _check_text_is_text(text)
+    return RawPage(text=text, mode=_sniff_mode(text, content_type, options), encoding=encoding)
+
+
+def _check_size(size: int, options: CleanOptions) -> None:
+    if size == 0:
+        raise PageRejected(RejectReason.EMPTY, "the page is empty")
+    if size > options.max_bytes:
+        raise PageRejected(
+            RejectReason.TOO_LARGE, f"{size} bytes is over the cap of {options.max_bytes}"
+        )
+
+
+def _check_not_binary(raw: bytes) -> None:
+    head = raw[:SNIFF_BYTES]
+    for signature in BINARY_SIGNATURES:
+        if head.startswith(signature):
+            raise PageRejected(RejectReason.BINARY, f"starts with the signature {signature!r}")
+
+
+def _to_text(raw: bytes, content_type: str | None) -> tuple[str, str]:
+    for bom, encoding in BOMS:
+        if raw.startswith(bom):
+            return _decode_as(raw, encoding), encoding
+    if b"\x00" in raw[:SNIFF_BYTES]:
+        # NUL bytes with no BOM: not UTF-8 text, and UTF-16 without a BOM is rare enough
+        # that calling it binary is the honest answer.
+        raise PageRejected(RejectReason.BINARY, "NUL bytes in the first 4 KB and no BOM")
+    for encoding in (_declared_charset(content_type), _meta_charset(raw)):
+        if encoding and (text := _try_decode(raw, encoding)) is not None:
+            return text, encoding
+    if (text := _try_decode(raw, "utf-8")) is not None:
+        return text, "utf-8"
+    return _detect(raw)
+
+
+def _declared_charset(content_type: str | None) -> str | None:
+    match = _CT_CHARSET.search(content_type or "")
+    return _known_codec(match.group(1)) if match else None
+
+
+def _meta_charset(raw: bytes) -> str | None:
+    match = _META_CHARSET.search(raw[:SNIFF_BYTES])
+    return _known_codec(match.group(1).decode("ascii", "ignore")) if match else None
+
+
+def _known_codec(name: str) -> str | None:
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    # Pages that say latin-1 are cp1252 in practice (the WHATWG encoding rule).
+    return "cp1252" if codec in {"latin-1", "iso8859-1", "ascii"} else codec
+
+
+def _try_decode(raw: bytes, encoding: str) -> str | None:
+    try:
+        return raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _decode_as(raw: bytes, encoding: str) -> str:
+    text = _try_decode(raw, encoding)
+    if text is None:
+        raise PageRejected(RejectReason.UNDECODABLE, f"the {encoding} BOM does not match the bytes")
+    return text
+
+
+def _detect(raw: bytes) -> tuple[str, str]:
+    best = from_bytes(raw[:DETECT_SAMPLE]).best()
+    if best is None or best.encoding is None:
+        raise PageRejected(RejectReason.UNDECODABLE, "no text encoding fits these bytes")
+    # The sample may end mid-character; decode the whole page leniently with the winner.
+    return raw.decode(best.encoding, errors="replace"), best.encoding
+
+
+def _check_text_is_text(text: str) -> None:
+    window = text[:SNIFF_BYTES]
+    controls = len(_CONTROL.findall(window))
+    replacements = window.count("\ufffd")
+    if (controls + replacements) > MAX_CONTROL_SHARE * len(window) + 1:
+        raise PageRejected(
+            RejectReason.BINARY, f"{controls + replacements} control characters in the first 4 KB"
+        )
+
+
+def _sniff_mode(text: str, content_type: str | None, options: CleanOptions) -> Mode:
+    if options.mode != "auto":
+        return Mode(options.mode)
+    ctype = (content_type or "").lower()
+    if "html" in ctype or "xml" in ctype:
+        return Mode.HTML
+    if ctype.startswith("text/plain"):
+        return Mode.TEXT
+    head = text[:SNIFF_BYTES]
+    # A dump may quote a stray tag; a page has several, and starts with one.
+    looks_like_markup = head.lstrip().startswith("<") or len(_MARKUP.findall(head)) >= 3
+    return Mode.HTML if looks_like_markup and _MARKUP.search(head) else Mode.TEXT

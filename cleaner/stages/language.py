@@ -1,0 +1,31 @@
+"""Language of the body, as an ISO 639-1 code, detected with py3langid.
+
+Detection runs on the body, not the page: menus and footers are often in
+English on pages that are not.
+"""
+
+from __future__ import annotations
+
+import py3langid
+
+# A few thousand characters decide as well as the whole article and keep the
+# cost flat on long pages.
+SAMPLE_CHARS = 3000
+# Under this many letters a guess is noise; fall back to what the page declared.
+MIN_LETTERS = 20
+
+
+def detect_language(body: str, declared: str | None = None) -> str | None:
+    """ISO 639-1 code of `body`, or the page's declared language when the body is too short."""
+    sample = body[:SAMPLE_CHARS]
+    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+        return _normalise(declared)
+    code, _score = py3langid.classify(sample)
+    return str(code)
+
+
+def _normalise(declared: str | None) -> str | None:
+    if not declared:
+        return None
+    code = declared.strip().lower().replace("_", "-").split("-")[0]
+    return code if len(code) == 2 and code.isalpha() else None
