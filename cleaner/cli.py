@@ -18,6 +18,9 @@ from pathlib import Path
 
 from cleaner.api import clean
 from cleaner.bench import dataset_files, iter_pages, page_id, read_page, run_bench
+from cleaner.compare import ENGINES, compare
+from cleaner.compare import report as compare_report
+from cleaner.evaluate import load_truth
 from cleaner.models import CleanedDocument, Rejected
 from cleaner.options import DEFAULT_OPTIONS, CleanOptions
 from cleaner.progress import progress
@@ -141,6 +144,9 @@ def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("dataset", type=Path, metavar="DATASET_DIR")
     p.add_argument("--out", type=Path, required=True, metavar="FILE.jsonl")
     p.add_argument("--limit", type=int, default=None, help="only the first N pages")
+    p.add_argument("--compare", action="append", default=[], choices=sorted(ENGINES),
+                   metavar="ENGINE", help="also time ENGINE on the same pages, interleaved, and "
+                   f"print pages/s and F1 side by side (repeatable: {', '.join(sorted(ENGINES))})")
     add_option_flags(p)
     p.set_defaults(handler=_run_bench, no_removed=True)
 
@@ -155,4 +161,9 @@ def _run_bench(args: argparse.Namespace) -> int:
     with args.out.open("w", encoding="utf-8") as out:
         report = run_bench(pages, out, options)
     print(report.summary())
+    if args.compare:
+        pages = progress(iter_pages(args.dataset, args.limit), desc="compare", unit="page",
+                         total=total)
+        scores = compare(list(pages), args.compare, load_truth(args.dataset), options)
+        print(compare_report(scores))
     return EXIT_OK
