@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from functools import partial
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -88,7 +89,8 @@ def _add_clean(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser("clean", help="clean pages: files, folders, or - for stdin")
     p.add_argument("paths", nargs="+", metavar="PATH", help="a file, a folder of pages, or -")
     p.add_argument("--format", choices=("json", "jsonl", "text", "markdown"), default=None,
-                   help="json for one page, jsonl for several (default); text or markdown bodies")
+                   help="json: one object (an array for several pages); jsonl: one line per page "
+                        "(the default for several); text or markdown: the bodies")
     p.add_argument("--url", help="the page's URL (one page only)")
     add_option_flags(p)
     p.set_defaults(handler=_run_clean)
@@ -103,26 +105,34 @@ def _run_clean(args: argparse.Namespace) -> int:
     fmt = args.format or ("json" if len(inputs) == 1 else "jsonl")
     options = options_from_args(args)
     rejected = 0
-    for name, raw in progress(inputs, desc="cleaning", unit="page"):
+    as_array = fmt == "json" and len(inputs) > 1  # several objects: one valid JSON document
+    print("[" if as_array else "", end="")
+    for index, (name, raw) in enumerate(progress(inputs, desc="cleaning", unit="page")):
         result = clean(raw(), url=args.url, options=options)
         rejected += isinstance(result, Rejected)
+        print("," if as_array and index else "", end="")
         _print_result(name, result, fmt)
+    print("]" if as_array else "", end="")
     return EXIT_REJECTED if rejected else EXIT_OK
 
 
-def _expand(paths: list[str]) -> Iterator[tuple[str, object]]:
+def _expand(paths: list[str]) -> Iterator[tuple[str, Callable[[], bytes]]]:
     """(name, loader) per page; loaders keep a large folder out of memory."""
     for arg in paths:
         if arg == "-":
             data = sys.stdin.buffer.read()
-            yield "-", lambda data=data: data
+            yield "-", partial(bytes, data)
             continue
         path = Path(arg)
         if not path.exists():
             raise FileNotFoundError(arg)
         files = dataset_files(path) if path.is_dir() else [path]
         for file in files:
-            yield page_id(file), lambda file=file: read_page(file).raw
+            yield page_id(file), partial(_read_raw, file)
+
+
+def _read_raw(path: Path) -> bytes:
+    return read_page(path).raw
 
 
 def _print_result(name: str, result: CleanedDocument | Rejected, fmt: str) -> None:

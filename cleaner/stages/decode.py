@@ -1,9 +1,10 @@
 """Stage 1, decode: raw bytes or str -> `RawPage` (text + html/text mode).
 
 Gates, cheapest first: size cap, emptiness, binary signatures, then the
-encoding: BOM, the charset the caller declared (Content-Type), a
-`<meta charset>` in the first bytes, strict UTF-8, and only then statistical
-detection with charset-normalizer. Each failure is a `PageRejected` with its
+encoding: BOM, a UTF-16/32 the caller declared, strict UTF-8, the charset the
+caller declared (Content-Type), a `<meta charset>` in the first bytes, UTF-8
+with a few broken bytes, and only then statistical detection with
+charset-normalizer. Each failure is a `PageRejected` with its
 reason, so a worker can tell "a PNG" from "a cp1251 page we could not read".
 """
 
@@ -54,6 +55,14 @@ MAX_CONTROL_SHARE = 0.02
 # Detection is statistical: on a huge page a 256 KB sample decides as well.
 DETECT_SAMPLE = 256 * 1024
 
+# UTF-16/32 need their NUL bytes: a declared one is honoured before the binary check.
+WIDE_CODECS = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+# Bytes that fail strict UTF-8 are still UTF-8 when valid non-ASCII characters outnumber
+# the broken bytes by this much; a cp1251 or cp1252 page has almost no valid sequences.
+UTF8_VALID_PER_BROKEN = 10
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _CT_CHARSET = re.compile(r"""charset\s*=\s*["']?([a-zA-Z0-9_.:-]+)""", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -69,7 +78,8 @@ def decode(
     """Turn the caller's input into text, or raise `PageRejected`."""
     if isinstance(raw, str):
         _check_size(len(raw), options)  # chars, not bytes: a cheap, honest bound
-        text, encoding = raw, None
+        # Lone surrogates (JSON allows "\ud800") cannot be encoded: hashing would crash.
+        text, encoding = _SURROGATE.sub("\ufffd", raw), None
     else:
         _check_size(len(raw), options)
         _check_not_binary(raw)
@@ -101,16 +111,42 @@ def _to_text(raw: bytes, content_type: str | None) -> tuple[str, str]:
     for bom, encoding in BOMS:
         if raw.startswith(bom):
             return _decode_as(raw, encoding), encoding
+    declared = _declared_charset(content_type)
+    if declared in WIDE_CODECS and (text := _try_decode(raw, declared)) is not None:
+        return text, declared  # UTF-16/32 the caller declared: NUL bytes are expected
     if b"\x00" in raw[:SNIFF_BYTES]:
         # NUL bytes with no BOM: not UTF-8 text, and UTF-16 without a BOM is rare enough
         # that calling it binary is the honest answer.
         raise PageRejected(RejectReason.BINARY, "NUL bytes in the first 4 KB and no BOM")
-    for encoding in (_declared_charset(content_type), _meta_charset(raw)):
-        if encoding and (text := _try_decode(raw, encoding)) is not None:
-            return text, encoding
+    # Strict UTF-8 before any label: bytes that decode as UTF-8 are UTF-8 in practice, while
+    # a single-byte label decodes anything, so a stale one (the scraper re-encoded the page)
+    # would silently turn every accent into mojibake.
     if (text := _try_decode(raw, "utf-8")) is not None:
         return text, "utf-8"
+    for label in (declared, _meta_charset(raw)):
+        if label and (text := _try_decode(raw, label)) is not None:
+            return text, label
+    if (text := _damaged_utf8(raw)) is not None:
+        return text, "utf-8"
     return _detect(raw)
+
+
+def _damaged_utf8(raw: bytes) -> str | None:
+    """UTF-8 with a few broken bytes (a page cut mid-character, one stray byte), or None.
+
+    Legacy single-byte text almost never forms valid multi-byte sequences, so many
+    valid non-ASCII characters per broken one mean UTF-8 that was damaged in transit.
+    """
+    for cut in range(1, 4):  # a page truncated inside its last character
+        if (text := _try_decode(raw[:-cut], "utf-8")) is not None:
+            return text
+    sample = raw[:DETECT_SAMPLE]
+    text = sample.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - sample.count("\ufffd".encode())
+    valid = len(_NON_ASCII.findall(text)) - text.count("\ufffd")
+    if broken and valid >= UTF8_VALID_PER_BROKEN * broken:
+        return raw.decode("utf-8", errors="replace")
+    return None
 
 
 def _declared_charset(content_type: str | None) -> str | None:

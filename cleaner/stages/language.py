@@ -21,11 +21,17 @@ def detect_language(body: str, declared: str | None = None) -> str | None:
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return _normalise(declared)
     code, _score = py3langid.classify(sample)
-    return str(code)
+    # The model also answers ISO 639-3 codes ("bcl") and "zxx" (no linguistic content),
+    # which are not what the field promises: those fall back like a too-short body.
+    return str(code) if _is_iso639_1(str(code)) else _normalise(declared)
 
 
 def _normalise(declared: str | None) -> str | None:
     if not declared:
         return None
     code = declared.strip().lower().replace("_", "-").split("-")[0]
-    return code if len(code) == 2 and code.isalpha() else None
+    return code if _is_iso639_1(code) else None
+
+
+def _is_iso639_1(code: str) -> bool:
+    return len(code) == 2 and code.isascii() and code.isalpha()
