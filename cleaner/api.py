@@ -35,7 +35,7 @@ def clean(
     except PageRejected as rejection:
         return rejection.to_result(url)
     except (RecursionError, MemoryError) as exc:  # pathological markup: answer, don't crash
-        return Rejected(reason=RejectReason.TOO_LARGE, detail=type(exc).__name__, url=url)
+        return Rejected(reason=RejectReason.TOO_COMPLEX, detail=type(exc).__name__, url=url)
     except Exception as exc:  # the library's boundary: a bug must not look like a crash upstream
         detail = f"{type(exc).__name__}: {str(exc)[:200]}"
         return Rejected(reason=RejectReason.INTERNAL_ERROR, detail=detail, url=url)

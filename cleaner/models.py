@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.0"  # also the Literal on the result models: bump both together
 
 
 class Mode(StrEnum):
@@ -128,6 +128,7 @@ class RejectReason(StrEnum):
     EMPTY = "empty"  # no bytes, or only white space
     BINARY = "binary"  # an image, PDF, archive, or other non-text bytes
     TOO_LARGE = "too_large"  # above CleanOptions.max_bytes
+    TOO_COMPLEX = "too_complex"  # markup so deep or pathological that parsing gives up
     UNDECODABLE = "undecodable"  # no text encoding fits the bytes
     NO_ARTICLE = "no_article"  # read fine, but nothing in it is body text
     INTERNAL_ERROR = "internal_error"  # a bug or a library failure: report it
@@ -147,23 +148,23 @@ class CleanedDocument(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0"] = "1.0"
     status: Literal["cleaned"] = "cleaned"
     mode: Mode
     url: str | None = None
     canonical_url: str | None = None
     title: str | None = None
     authors: list[str] = Field(default_factory=list)
-    date_published: str | None = Field(None, description="ISO 8601 date or date-time")
-    date_modified: str | None = Field(None, description="ISO 8601 date or date-time")
+    date_published: str | None = Field(default=None, description="ISO 8601 date or date-time")
+    date_modified: str | None = Field(default=None, description="ISO 8601 date or date-time")
     site_name: str | None = None
-    language: str | None = Field(None, description="ISO 639-1 code detected on the body")
+    language: str | None = Field(default=None, description="ISO 639-1 code detected on the body")
     description: str | None = None
     categories: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     image: str | None = None
     text: str = Field(description="The body: paragraphs separated by blank lines, no title")
-    markdown: str | None = Field(None, description="The body as Markdown, when asked for")
+    markdown: str | None = Field(default=None, description="The body as Markdown, when asked for")
     word_count: int
     content_hash: str = Field(description="sha256 of the normalised body text")
     removed: list[RemovedBlock] | None = Field(
@@ -176,7 +177,7 @@ class Rejected(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0"] = "1.0"
     status: Literal["rejected"] = "rejected"
     reason: RejectReason
     detail: str

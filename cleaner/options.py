@@ -29,5 +29,14 @@ class CleanOptions:
     include_markdown: bool = False
     detect_language: bool = True
 
+    def __post_init__(self) -> None:
+        # Fail where the options are built, not as an internal_error on every page.
+        if self.mode not in ("auto", "html", "text"):
+            raise ValueError(f"mode must be auto, html or text, not {self.mode!r}")
+        if self.max_bytes <= 0:
+            raise ValueError(f"max_bytes must be positive, not {self.max_bytes}")
+        if self.min_body_words < 0:
+            raise ValueError(f"min_body_words must be >= 0, not {self.min_body_words}")
+
 
 DEFAULT_OPTIONS = CleanOptions()

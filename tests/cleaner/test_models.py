@@ -48,7 +48,8 @@ def test_json_round_trip_picks_the_type_by_status(raw: bytes | str) -> None:
 
 def test_reject_reasons_are_stable_strings() -> None:
     assert {r.value for r in RejectReason} == {
-        "empty", "binary", "too_large", "undecodable", "no_article", "internal_error"
+        "empty", "binary", "too_large", "too_complex", "undecodable", "no_article",
+        "internal_error",
     }  # fmt: skip
 
 
