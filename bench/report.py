@@ -1,0 +1,100 @@
+"""Write docs/quality.md: our scores on the four benchmark datasets, per page type,
+next to the published baselines. One command, every figure from `cleaner bench` and
+the shared scorer:
+
+    python bench/report.py --shared ../shared [--out docs/quality.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+DATASETS = ("aeb", "wcxb-dev", "text-aeb", "text-wcxb-dev")
+
+# Measured by the project on this machine class (issue "Extraction quality"), kept as
+# quoted reference rows: aeb shingle F1, wcxb-dev word F1, wcxb-dev title / author / date.
+BASELINES = [
+    ("trafilatura 2.3.1 (default / include_comments=False)", "0.953 / 0.960",
+     "0.818 / 0.823", "0.597 / 0.679 / 0.830"),
+    ("rs-trafilatura 0.2.2 (trafipy; no metadata)", "0.956", "0.847", "-"),
+    ("readability-lxml 0.9", "0.954", "0.703", "0.337 / 0.311 / -"),
+    ("newspaper4k 0.9.6", "0.943", "0.700", "0.682 / 0.555 / 0.692"),
+    ("best published on aeb (rs-trafilatura + fallbacks; a commercial API)", "0.970",
+     "0.859", ""),
+]
+RS_TRAFILATURA_BY_TYPE = {"article": 0.934, "documentation": 0.938, "service": 0.825,
+                          "forum": 0.760, "collection": 0.672, "listing": 0.669,
+                          "product": 0.636}
+
+
+def run(shared: Path, dataset: str, workdir: Path) -> tuple[dict[str, Any], str]:
+    """(score.py's JSON summary, the bench's pages/s line) for one dataset."""
+    pred = workdir / f"{dataset}.jsonl"
+    bench = subprocess.run(
+        [sys.executable, "-m", "cleaner", "bench", str(shared / "data" / dataset),
+         "--out", str(pred)], check=True, capture_output=True, text=True)
+    scored = subprocess.run(
+        [sys.executable, str(shared / "bench" / "score.py"), "--dataset",
+         str(shared / "data" / dataset), "--pred", str(pred), "--json"],
+        check=True, capture_output=True, text=True)
+    return json.loads(scored.stdout), bench.stdout.strip().splitlines()[-1]
+
+
+def f(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def render(results: dict[str, tuple[dict[str, Any], str]]) -> str:
+    aeb, wcxb = results["aeb"][0]["overall"], results["wcxb-dev"][0]["overall"]
+    lines = [
+        "# Extraction quality", "",
+        "Produced by `python bench/report.py --shared ../shared` (every figure from "
+        "`cleaner bench` and `shared/bench/score.py`).", "",
+        "| | aeb shingle F1 | wcxb-dev word F1 | wcxb-dev title / author / date |",
+        "|---|---|---|---|",
+        *(f"| {name} | {a} | {w} | {m} |" for name, a, w, m in BASELINES),
+        f"| **pagecleaner (this repo)** | **{f(aeb['shingle_f1'])}** | "
+        f"**{f(wcxb['word_f1'])}** | **{f(wcxb['title'])} / {f(wcxb['author'])} / "
+        f"{f(wcxb['date'])}** |", "",
+        "## Text dumps (no markup)", "",
+        "| dataset | word F1 | shingle F1 | title / author / date | best text-only baseline |",
+        "|---|---|---|---|---|",
+    ]
+    for name, baseline in (("text-aeb", "0.841"), ("text-wcxb-dev", "0.733")):
+        o = results[name][0]["overall"]
+        lines.append(f"| {name} | {f(o['word_f1'])} | {f(o['shingle_f1'])} | "
+                     f"{f(o['title'])} / {f(o['author'])} / {f(o['date'])} | {baseline} |")
+    lines += ["", "## wcxb-dev by page type (word F1)", "",
+              "| page type | pages | HTML | text dump | rs-trafilatura (HTML) |",
+              "|---|---|---|---|---|"]
+    html_types = results["wcxb-dev"][0]["by_type"]
+    text_types = results["text-wcxb-dev"][0]["by_type"]
+    for ptype, s in sorted(html_types.items()):
+        text_f1 = text_types.get(ptype, {}).get("word_f1")
+        lines.append(f"| {ptype} | {s['pages']} | {f(s['word_f1'])} | {f(text_f1)} | "
+                     f"{f(RS_TRAFILATURA_BY_TYPE.get(ptype))} |")
+    lines += ["", "## Speed of these runs", ""]
+    lines += [f"- {name}: {speed}" for name, (_, speed) in results.items()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--shared", type=Path, required=True, help="the shared/ folder")
+    ap.add_argument("--out", type=Path, default=Path("docs/quality.md"))
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {name: run(args.shared, name, Path(tmp)) for name in DATASETS}
+    args.out.write_text(render(results), encoding="utf-8")
+    print(args.out.read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
