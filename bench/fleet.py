@@ -1,0 +1,168 @@
+"""Fleet benchmark: end-to-end pages/s through Redis with 1 and 2 worker processes,
+next to the library's single-process pages/s on the same pages, from one run.
+
+    .venv/bin/python bench/fleet.py                          # fixtures/pages + seeds
+    .venv/bin/python bench/fleet.py ../shared/data/aeb ../shared/data/wcxb-dev --limit 150
+
+One embedded redis-server; one `celery worker` (the docker-compose command)
+per process count, each started and warmed up once, on its own key prefix and
+queue. Then, round after round, the same pages go through each configuration
+in turn: the library (`clean()` timed alone, like `cleaner bench`), then each
+worker (the clock runs from the first submit through the producer client to
+the last published outcome; each round uses fresh job ids). Interleaving the
+rounds spreads any load from other processes over all configurations alike;
+the report gives the best round of each (what the code can do, as `timeit`
+does) and the median. Overhead is the share of the 1-process per-page time not
+spent in `clean()`: queue + task + publish + Redis, everything the service adds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+from cleaner import clean
+from cleaner.bench import dataset_files, read_page
+from workers.embedded import EmbeddedRedis
+from workers.messages import Job
+from workers.process import WorkerProcess
+from workers.producer import CleanerClient
+from workers.results import ResultStore
+from workers.settings import WorkerSettings
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATASETS = (REPO / "fixtures" / "pages", REPO / "seeds")
+WARM_UP_PAGES = 8
+POLL_S = 0.05  # the end is known within 50 ms; polling costs Redis ~nothing
+
+
+@dataclass
+class Series:
+    """One configuration's rounds: wall seconds and CPU seconds per round."""
+
+    label: str
+    pages: int
+    seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
+
+    def rate(self, pick: str = "best") -> float:
+        seconds = min(self.seconds) if pick == "best" else statistics.median(self.seconds)
+        return self.pages / seconds
+
+    def cpu_ms(self) -> float:
+        return 1000 * min(self.cpu_seconds) / self.pages
+
+
+class Fleet:
+    """A worker with `processes` pool processes, its own queue and keys, warmed up."""
+
+    def __init__(self, processes: int, server: EmbeddedRedis, workdir: Path) -> None:
+        self.settings = WorkerSettings(
+            redis_url=server.url, key_prefix=f"bench{processes}", queue=f"bench{processes}",
+            concurrency=processes, inbox_enabled=False,
+        )
+        self.worker = WorkerProcess.start(self.settings.to_env(), workdir=workdir,
+                                          name=f"bench{processes}")
+        self.client = CleanerClient(self.settings)
+        self.store = ResultStore(self.client.redis, self.settings)
+        # ours: the worker tree and the server this benchmark started
+        self.processes = [psutil.Process(self.worker.process.pid), psutil.Process(server.pid)]
+        self.series = Series(f"through Redis, {processes} worker process"
+                             f"{'es' * (processes > 1)}", 0)
+
+    def run_round(self, pages: Sequence[bytes], tag: str) -> None:
+        jobs = [Job.from_content(raw, id=f"{tag}-{n}") for n, raw in enumerate(pages)]
+        start, start_cpu = time.perf_counter(), _cpu(self.processes)
+        target = self.store.finished() + len(jobs)
+        self.client.submit_many(jobs)
+        while self.store.finished() < target:
+            time.sleep(POLL_S)
+        self.series.seconds.append(time.perf_counter() - start)
+        self.series.cpu_seconds.append(_cpu(self.processes) - start_cpu)
+        self.series.pages = len(jobs)
+
+    def stop(self) -> None:
+        self.client.close()
+        self.worker.stop()
+
+
+def library_round(pages: Sequence[bytes], series: Series) -> None:
+    seconds = cpu = 0.0
+    for raw in pages:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        clean(raw)
+        seconds += time.perf_counter() - start
+        cpu += time.process_time() - start_cpu
+    series.seconds.append(seconds)
+    series.cpu_seconds.append(cpu)
+
+
+def _cpu(roots: list[psutil.Process]) -> float:
+    """User + system CPU seconds of these processes and their live children."""
+    total = 0.0
+    for root in roots:
+        for process in [root, *root.children(recursive=True)]:
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("datasets", nargs="*", type=Path, default=list(DEFAULT_DATASETS))
+    parser.add_argument("--limit", type=int, default=None, help="pages per dataset")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over the pages")
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args(argv)
+    pages = [read_page(f).raw for d in args.datasets for f in dataset_files(d)[: args.limit]]
+    library = Series("library, 1 process (clean() only)", len(pages))
+    for raw in pages[:WARM_UP_PAGES]:
+        clean(raw)
+    with tempfile.TemporaryDirectory(prefix="fleet-bench-") as tmp, \
+            EmbeddedRedis.start(Path(tmp) / "redis") as server:
+        fleets = [Fleet(n, server, Path(tmp)) for n in args.processes]
+        try:
+            for fleet in fleets:
+                fleet.run_round(pages[:WARM_UP_PAGES], "warm-up")
+                fleet.series.seconds.clear()
+                fleet.series.cpu_seconds.clear()
+            for round_no in range(args.rounds):
+                print(f"round {round_no + 1}/{args.rounds}: {len(pages)} pages", file=sys.stderr)
+                library_round(pages, library)
+                for fleet in fleets:
+                    fleet.run_round(pages, f"r{round_no}")
+        finally:
+            for fleet in fleets:
+                fleet.stop()
+    _report([library, *(fleet.series for fleet in fleets)], library, args.rounds)
+    return 0
+
+
+def _report(series: list[Series], library: Series, rounds: int) -> None:
+    load = psutil.getloadavg()[0]
+    print(f"{library.pages} pages x {rounds} rounds; {psutil.cpu_count()} cores, "
+          f"load average {load:.1f} at the end (other processes slow every figure alike)")
+    for one in series:
+        print(f"{one.label:<42} {one.rate():6.1f} pages/s best ({one.rate('median'):6.1f} median)"
+              f"  {one.rate() / library.rate():4.2f}x library  {one.cpu_ms():5.1f} ms CPU/page")
+    single = next((s for s in series[1:] if s.label.endswith(" 1 worker process")), None)
+    if single is None:
+        return
+    wall_ms, lib_ms = 1000 / single.rate(), 1000 / library.rate()
+    cpu_ms, lib_cpu_ms = single.cpu_ms(), library.cpu_ms()
+    print(f"overhead, wall: {wall_ms - lib_ms:5.1f} ms of {wall_ms:.1f} ms per page "
+          f"({100 * (wall_ms - lib_ms) / wall_ms:.1f}%)")
+    print(f"overhead, CPU:  {cpu_ms - lib_cpu_ms:5.1f} ms of {cpu_ms:.1f} ms per page "
+          f"({100 * (cpu_ms - lib_cpu_ms) / cpu_ms:.1f}%; worker + redis-server vs clean())")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""When things go wrong: real `celery worker`s (the compose command), a real Redis, real SIGKILLs.
+
+Every test ends with the same check (`assert_exactly_once`): each job id has
+one outcome, one stream entry, and the ledger is empty. Duplicate *runs* are
+allowed (at-least-once); duplicate *results* are not.
+
+The poison page: nothing in production code knows about tests, so a page that
+"kills its worker every time" is a real page that takes a few seconds to
+clean, and the test SIGKILLs the pool child each time the page's delivery
+counter in Redis goes up (one pool process, so the child is the one cleaning
+it). A page that hangs is the same page under a 1 s soft time limit.
+
+Limits are short (seconds) and set through WorkerSettings, as CLEANER_* vars.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+import redis
+
+from bench.chaos import (
+    article_jobs,
+    kill_pool_child,
+    kill_worker,
+    pool_children,
+    restart_redis,
+    tally,
+)
+from tests.workers.conftest import start_worker, wait_for_outcomes
+from workers.embedded import EmbeddedRedis
+from workers.messages import CleanedMessage, FailedMessage, FailReason, Job
+from workers.process import WorkerProcess
+from workers.producer import CleanerClient
+from workers.results import ResultStore
+from workers.settings import WorkerSettings
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+RUN_JOBS = 500
+KILL_AT = 150  # outcomes before the fault: the run is well under way, far from done
+MARKER = "zqxj-page-content-marker"  # in every test page's text; must never reach a log
+WORDS = "the council said water levels in the river rose again during the night".split()
+
+
+@pytest.fixture
+def db_url(redis_server: EmbeddedRedis) -> Iterator[str]:
+    """A flushed database of the session's server; kombu's own keys are per database."""
+    client = redis.Redis(port=redis_server.port, db=5)
+    client.flushdb()
+    yield f"redis://127.0.0.1:{redis_server.port}/5"
+    client.flushdb()
+    client.close()
+
+
+def reliability_settings(url: str, **overrides: Any) -> WorkerSettings:
+    base: dict[str, Any] = {
+        "redis_url": url, "key_prefix": "rel", "queue": "rel", "concurrency": 1,
+        "soft_time_limit": 20, "time_limit": 25, "visibility_timeout": 40,
+        "sweep_after_s": 30, "sweep_interval_s": 1, "max_deliveries": 3, "inbox_enabled": False,
+    }
+    return WorkerSettings(**{**base, **overrides})
+
+
+def slow_page(paragraphs: int = 9000) -> bytes:
+    """A plain article of ~2.5 MB: a second or more of real cleaning."""
+    body = "".join(f"<p>{MARKER} {' '.join(WORDS)} {n}.</p>" for n in range(paragraphs))
+    return f"<html><body><article><h1>Flood</h1>{body}</article></body></html>".encode()
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def deliveries(client: CleanerClient, settings: WorkerSettings, job_id: str) -> int:
+    return int(client.redis.hget(settings.keys.deliveries, job_id) or 0)
+
+
+def assert_exactly_once(client: CleanerClient, settings: WorkerSettings, ids: list[str]) -> None:
+    figures = tally(client.redis, settings, ids)
+    assert (figures.lost, figures.duplicated) == ([], []), figures.lines()
+    keys = settings.keys
+    assert client.redis.zcard(keys.pending) == 0  # the ledger is empty
+    assert client.redis.hlen(keys.jobs) == 0
+    assert client.redis.hlen(keys.deliveries) == 0
+
+
+def assert_no_content_in_log(worker: WorkerProcess) -> None:
+    assert MARKER not in worker.log_path.read_text(errors="replace")
+
+
+def test_a_pool_child_killed_mid_page_still_gives_one_result(
+    db_url: str, tmp_path: Path
+) -> None:
+    settings = reliability_settings(db_url)
+    client = CleanerClient(settings)
+    with start_worker(settings, tmp_path) as worker:
+        job_id = client.submit(Job.from_content(slow_page(), id="killed-mid-page"))
+        wait_until(lambda: deliveries(client, settings, job_id) == 1)
+        time.sleep(0.3)  # inside clean()
+        assert kill_pool_child(worker)
+        assert client.get(job_id) is None  # killed before it could publish
+        outcome = wait_for_outcomes(ResultStore(client.redis, settings), [job_id])
+        assert isinstance(outcome[job_id], CleanedMessage)
+        assert worker.process.poll() is None  # the worker forked a new child and went on
+    assert_exactly_once(client, settings, [job_id])
+    assert_no_content_in_log(worker)
+    client.close()
+
+
+def test_a_page_that_kills_its_worker_every_time_fails_as_crashed(
+    db_url: str, tmp_path: Path
+) -> None:
+    settings = reliability_settings(db_url, max_deliveries=3)
+    client = CleanerClient(settings)
+    with start_worker(settings, tmp_path) as worker:
+        poison = client.submit(Job.from_content(slow_page(), id="poison"))
+        others = client.submit_many(article_jobs(30, tag="bystander"))
+        killed = 0
+        while client.get(poison) is None:  # kill whoever starts the poison, up to the cap
+            count = deliveries(client, settings, poison)
+            if killed < count <= settings.max_deliveries:
+                time.sleep(0.3)
+                assert kill_pool_child(worker)
+                killed = count
+            time.sleep(0.02)
+        outcomes = wait_for_outcomes(ResultStore(client.redis, settings), [poison, *others])
+        assert worker.process.poll() is None
+    failed = outcomes[poison]
+    assert isinstance(failed, FailedMessage)
+    assert (failed.reason, killed) == (FailReason.CRASHED, settings.max_deliveries)
+    assert failed.job is not None  # kept for `retry-failed`
+    assert all(isinstance(outcomes[job_id], (CleanedMessage, FailedMessage)) for job_id in others)
+    assert sum(isinstance(outcomes[job_id], CleanedMessage) for job_id in others) == 30
+    assert_exactly_once(client, settings, [poison, *others])
+    assert_no_content_in_log(worker)
+    client.close()
+
+
+def test_hanging_huge_and_pathological_pages_fail_and_the_worker_stays_up(
+    db_url: str, tmp_path: Path
+) -> None:
+    settings = reliability_settings(db_url, soft_time_limit=1, time_limit=3,
+                                    visibility_timeout=10, sweep_after_s=8,
+                                    max_content_bytes=4 * 1024 * 1024)
+    client = CleanerClient(settings)
+    pages = {
+        "hangs": slow_page(12_000),  # ~3.3 MB of text: past the 1 s soft limit
+        "inflates-past-the-cap": b"<p>" + b"a" * (5 * 1024 * 1024) + b"</p>",  # gzip: 5 KB sent
+        "deeply-nested": b"<div>" * 100_000 + MARKER.encode() + b"</div>" * 100_000,
+        "unclosed-tags": b"<table><tr><td><b><i><u>" * 20_000 + MARKER.encode(),
+    }
+    with start_worker(settings, tmp_path) as worker:
+        main_pid = worker.process.pid
+        ids = client.submit_many(Job.from_content(page, id=name) for name, page in pages.items())
+        ids += client.submit_many(article_jobs(3, tag="after"))
+        outcomes = wait_for_outcomes(ResultStore(client.redis, settings), ids)
+        assert worker.process.poll() is None
+        assert psutil.Process(main_pid).is_running()
+    reasons = {job_id: getattr(outcomes[job_id], "reason", None) for job_id in pages}
+    assert reasons["hangs"] is FailReason.TIMEOUT
+    assert reasons["inflates-past-the-cap"] is FailReason.TOO_LARGE
+    for name in ("deeply-nested", "unclosed-tags"):  # a typed answer, whichever it is
+        assert isinstance(outcomes[name], (CleanedMessage, FailedMessage)), name
+    assert all(isinstance(outcomes[f"after-{n}"], CleanedMessage) for n in range(3))
+    assert_exactly_once(client, settings, ids)
+    assert_no_content_in_log(worker)
+    client.close()
+
+
+def test_a_worker_sigkilled_mid_run_loses_nothing(db_url: str, tmp_path: Path) -> None:
+    settings = reliability_settings(db_url, concurrency=2, soft_time_limit=3, time_limit=5,
+                                    visibility_timeout=10, sweep_after_s=8)
+    client = CleanerClient(settings)
+    store = ResultStore(client.redis, settings)
+    worker = start_worker(settings, tmp_path)
+    ids = client.submit_many(article_jobs(RUN_JOBS, tag="sigkill"))
+    wait_until(lambda: len(store.outcomes(ids)) >= KILL_AT)
+    in_flight = {child.pid for child in pool_children(worker)}
+    kill_worker(worker)  # main process and pool, mid-run: its unacked tasks are stranded
+    assert len(store.outcomes(ids)) < RUN_JOBS
+    with start_worker(settings, tmp_path / "second") as second:
+        outcomes = wait_for_outcomes(store, ids, timeout_s=120)
+        assert second.process.poll() is None
+    assert len(outcomes) == RUN_JOBS
+    assert in_flight  # there was a pool to kill
+    assert_exactly_once(client, settings, ids)
+    client.close()
+
+
+def test_a_redis_restart_mid_run_loses_nothing(tmp_path: Path) -> None:
+    server = EmbeddedRedis.start(tmp_path / "redis")  # our own: the session's server stays up
+    settings = reliability_settings(server.url, concurrency=2, soft_time_limit=3, time_limit=5,
+                                    visibility_timeout=10, sweep_after_s=8)
+    client = CleanerClient(settings)
+    store = ResultStore(client.redis, settings)
+    try:
+        with start_worker(settings, tmp_path / "worker") as worker:
+            ids = client.submit_many(article_jobs(RUN_JOBS, tag="restart"))
+            wait_until(lambda: len(store.outcomes(ids)) >= KILL_AT)
+            server = restart_redis(server, hard=True)  # SIGKILL: only the AOF remains
+            outcomes = wait_for_outcomes(store, ids, timeout_s=120)
+            assert worker.process.poll() is None  # it reconnected
+        assert len(outcomes) == RUN_JOBS
+        assert_exactly_once(client, settings, ids)
+        assert Counter(type(o).__name__ for o in outcomes.values())["CleanedMessage"] == 495
+    finally:
+        client.close()
+        server.stop()
+
+
+def test_a_password_protected_redis_works_end_to_end(tmp_path: Path) -> None:
+    password = "s3cret-pw"  # noqa: S105  # a throwaway server's password
+    with EmbeddedRedis.start(tmp_path / "redis") as server:
+        server.client().config_set("requirepass", password)
+        url = f"redis://:{password}@127.0.0.1:{server.port}/0"
+        settings = reliability_settings(url)
+        client = CleanerClient(settings)
+        with start_worker(settings, tmp_path / "worker") as worker:
+            ids = client.submit_many(article_jobs(3, tag="auth"))
+            outcomes = wait_for_outcomes(ResultStore(client.redis, settings), ids)
+        assert all(isinstance(outcomes[job_id], CleanedMessage) for job_id in ids)
+        with pytest.raises(redis.AuthenticationError):
+            redis.Redis(port=server.port).ping()
+        assert password not in worker.log_path.read_text()
+        client.close()

@@ -1,0 +1,110 @@
+"""The task as a plain function with the in-memory publisher: validate -> clean -> publish."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from billiard.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+
+import workers.tasks
+from workers.app import make_celery
+from workers.conf import TASK_NAME
+from workers.messages import CleanedMessage, FailedMessage, FailReason, Job, job_id_for_payload
+from workers.publisher import InMemoryPublisher
+from workers.settings import WorkerSettings
+from workers.tasks import clean_job, clean_options
+
+SETTINGS = WorkerSettings(redis_url="redis://unused", max_job_bytes=64 * 1024,
+                          max_content_bytes=32 * 1024)
+
+
+def run(job_id: str, payload: str, publisher: InMemoryPublisher) -> CleanedMessage | FailedMessage:
+    return clean_job(job_id, payload, publisher=publisher, settings=SETTINGS,
+                     options=clean_options(SETTINGS))
+
+
+def test_a_page_becomes_a_document_with_the_jobs_pass_through_fields(article_html: bytes) -> None:
+    publisher = InMemoryPublisher()
+    job = Job.from_content(article_html, url="https://e.com/flood", source="crawler-7",
+                           meta={"batch": 3, "tags": ["a"]})
+    message = run(str(job.id), job.to_json(), publisher)
+    assert isinstance(message, CleanedMessage)
+    assert message.meta == {"batch": 3, "tags": ["a"]}
+    assert (message.url, message.source) == ("https://e.com/flood", "crawler-7")
+    assert "Volunteers filled sandbags" in str(message.document["text"])
+    assert publisher.results == [message]
+    assert publisher.deliveries == {}  # the ledger forgets a finished job
+
+
+def test_the_same_job_twice_leaves_one_document(article_text: bytes) -> None:
+    publisher = InMemoryPublisher()
+    job = Job.from_content(article_text)
+    run(str(job.id), job.to_json(), publisher)
+    run(str(job.id), job.to_json(), publisher)
+    assert len(publisher.results) == 1
+    assert publisher.duplicates == 1
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason", "detail"),
+    [
+        ("{not json", FailReason.INVALID_JOB, "not JSON"),
+        ('{"url": "https://e.com"}', FailReason.INVALID_JOB, "content: Field required"),
+        ('{"content": "x", "priority": 1}', FailReason.INVALID_JOB, "priority: Extra inputs"),
+        (json.dumps({"content": "x" * 70_000}), FailReason.TOO_LARGE, "job message is"),
+        (Job.from_content(b"<p>" + b"a " * 40_000 + b"</p>").to_json(), FailReason.TOO_LARGE,
+         "inflates past the cap"),
+        (Job.from_content(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4).to_json(),
+         FailReason.BINARY, ""),
+        (Job.from_content(b"   ").to_json(), FailReason.EMPTY, ""),
+    ],
+    ids=["malformed-json", "missing-content", "unknown-field", "oversized-message",
+         "oversized-content", "binary", "empty"],
+)
+def test_bad_jobs_become_failed_results_with_a_reason(payload: str, reason: FailReason,
+                                                      detail: str) -> None:
+    publisher = InMemoryPublisher()
+    job_id = job_id_for_payload(payload, max_job_bytes=SETTINGS.max_job_bytes)
+    message = run(job_id, payload, publisher)
+    assert isinstance(message, FailedMessage)
+    assert message.reason is reason
+    assert detail in message.detail
+    assert publisher.failed == [message]
+    assert message.job == (payload if len(payload) <= SETTINGS.max_job_bytes else None)
+
+
+def test_a_job_whose_id_disagrees_with_its_message_is_invalid() -> None:
+    job = Job.from_content(b"<p>x</p>", id="inside")
+    message = run("outside", job.to_json(), InMemoryPublisher())
+    assert isinstance(message, FailedMessage)
+    assert message.reason is FailReason.INVALID_JOB
+
+
+def test_a_job_delivered_too_often_fails_as_crashed_instead_of_looping(article_text: bytes) -> None:
+    publisher = InMemoryPublisher(deliveries={"poison": SETTINGS.max_deliveries})
+    message = run("poison", Job.from_content(article_text, id="poison").to_json(), publisher)
+    assert isinstance(message, FailedMessage)
+    assert message.reason is FailReason.CRASHED
+    assert message.job is not None  # retry-failed can resubmit it
+
+
+def test_the_soft_time_limit_fails_the_job_as_timeout(monkeypatch: pytest.MonkeyPatch,
+                                                     article_text: bytes) -> None:
+    def slow(*_args: object, **_kwargs: object) -> None:
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(workers.tasks, "clean", slow)
+    message = run("slow", Job.from_content(article_text, id="slow").to_json(), InMemoryPublisher())
+    assert isinstance(message, FailedMessage)
+    assert message.reason is FailReason.TIMEOUT
+
+
+def test_a_hard_time_limit_still_publishes_a_timeout_failure() -> None:
+    publisher = InMemoryPublisher()
+    app = make_celery(SETTINGS, publisher=publisher)
+    task = app.tasks[TASK_NAME]
+    payload = Job.from_content(b"<p>x</p>", id="stuck").to_json()
+    task.on_failure(TimeLimitExceeded(90), "stuck", ("stuck", payload), {}, None)
+    [failure] = publisher.failed
+    assert (failure.id, failure.reason, failure.job) == ("stuck", FailReason.TIMEOUT, payload)

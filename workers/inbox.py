@@ -1,0 +1,163 @@
+"""The plain-Redis way in: any language XADDs a job to `cleaner:inbox`; workers drain it.
+
+    redis-cli XADD cleaner:inbox '*' job '{"id":"a1","content":"<html>...</html>"}'
+
+Every worker's main process runs one drainer thread (a Celery bootstep). The
+drainers form the consumer group `cleaner-inbox`, so each entry goes to one
+of them. A drainer forwards an entry as a task (ledger first, like any
+producer), then XACKs and XDELs it; a crash in between forwards it twice,
+which publishing absorbs (idempotent by job id). Entries a dead drainer had
+read but not acked are taken over with XAUTOCLAIM once idle for
+`inbox_claim_idle_ms`.
+
+The same thread touches `heartbeat_file` after every round: a fresh file
+means this worker still talks to Redis, which is what the healthcheck wants.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import socket
+import threading
+from typing import Any, ClassVar, cast
+
+import redis
+from celery import bootsteps
+
+from workers.messages import JOB_ID_PATTERN, job_id_for_payload
+from workers.producer import CleanerClient
+from workers.publisher import connect
+from workers.settings import WorkerSettings
+
+log = logging.getLogger(__name__)
+
+Entry = tuple[bytes, dict[bytes, bytes] | None]
+
+
+class InboxDrainer:
+    """Moves inbox entries into the task queue: at least once, idempotent downstream."""
+
+    def __init__(self, client: redis.Redis, producer: CleanerClient, settings: WorkerSettings,
+                 consumer: str) -> None:
+        self._redis = client
+        self._producer = producer
+        self._settings = settings
+        self._keys = settings.keys
+        self._consumer = consumer
+
+    def ensure_group(self) -> None:
+        try:
+            self._redis.xgroup_create(self._keys.inbox, self._keys.inbox_group, id="0",
+                                      mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    def drain_once(self) -> int:
+        """Forward one batch (stale entries of dead drainers first); return how many."""
+        entries = self._claim_stale() or self._read_new()
+        for entry_id, fields in entries:
+            if fields is not None:  # None: deleted while pending, only the ack is left
+                self._forward(entry_id.decode(), fields)
+            with self._redis.pipeline(transaction=False) as pipe:
+                pipe.xack(self._keys.inbox, self._keys.inbox_group, entry_id)
+                pipe.xdel(self._keys.inbox, entry_id)
+                pipe.execute()
+        return len(entries)
+
+    def _read_new(self) -> list[Entry]:
+        reply = self._redis.xreadgroup(
+            self._keys.inbox_group, self._consumer, {self._keys.inbox: ">"},
+            count=self._settings.inbox_batch, block=self._settings.inbox_block_ms,
+        )
+        streams = cast(list[tuple[bytes, list[Entry]]], reply)
+        return list(streams[0][1]) if streams else []
+
+    def _claim_stale(self) -> list[Entry]:
+        reply = self._redis.xautoclaim(
+            self._keys.inbox, self._keys.inbox_group, self._consumer,
+            min_idle_time=self._settings.inbox_claim_idle_ms, start_id="0-0",
+            count=self._settings.inbox_batch,
+        )
+        return list(reply[1])
+
+    def _forward(self, entry_id: str, fields: dict[bytes, bytes]) -> None:
+        payload = fields.get(b"job", b"").decode("utf-8", errors="replace")
+        self._producer.submit_raw(payload, inbox_job_id(entry_id, fields, self._settings))
+
+
+def inbox_job_id(entry_id: str, fields: dict[bytes, bytes], settings: WorkerSettings) -> str:
+    """The entry's `id` field, else the job's own or derived id; `inbox-<entry id>` if no job."""
+    given = fields.get(b"id", b"").decode("utf-8", errors="replace")
+    if given and _is_job_id(given):
+        return given
+    if b"job" not in fields:
+        return f"inbox-{entry_id}"
+    return job_id_for_payload(fields[b"job"], max_job_bytes=settings.max_job_bytes)
+
+
+def _is_job_id(text: str) -> bool:
+    return re.fullmatch(JOB_ID_PATTERN, text) is not None
+
+
+def run_drainer(drainer: InboxDrainer | None, client: redis.Redis, settings: WorkerSettings,
+                stop: threading.Event) -> None:
+    """The thread's loop: drain (or just ping), beat, until stopped. Redis errors wait and retry."""
+    wait_s = settings.inbox_block_ms / 1000
+    _beat(settings)  # started: the first round may block for wait_s
+    while not stop.is_set():
+        try:
+            if drainer is None:
+                client.ping()
+                stop.wait(wait_s)
+            else:
+                drainer.drain_once()
+            _beat(settings)
+        except redis.ResponseError as exc:
+            if "NOGROUP" in str(exc) and drainer is not None:
+                drainer.ensure_group()  # first start, or the stream was deleted: create it
+                continue
+            log.warning("inbox: Redis error %s, retrying", exc)
+            stop.wait(wait_s)
+        except redis.RedisError as exc:
+            log.warning("inbox: Redis unavailable (%s), retrying", type(exc).__name__)
+            stop.wait(wait_s)
+
+
+def _beat(settings: WorkerSettings) -> None:
+    if settings.heartbeat_file is not None:
+        settings.heartbeat_file.touch()
+
+
+def inbox_step(settings: WorkerSettings) -> type[bootsteps.StartStopStep]:
+    """The worker bootstep that runs the drainer thread in the worker's main process."""
+
+    class InboxStep(bootsteps.StartStopStep):  # type: ignore[misc]  # celery is untyped
+        requires: ClassVar = {"celery.worker.components:Pool"}
+
+        def __init__(self, worker: Any, **kwargs: Any) -> None:
+            super().__init__(worker, **kwargs)
+            self._stop = threading.Event()
+            self._thread: threading.Thread | None = None
+
+        def start(self, worker: Any) -> None:
+            client = connect(str(settings.redis_url))
+            drainer = None
+            if settings.inbox_enabled:
+                consumer = f"{socket.gethostname()}-{os.getpid()}"
+                drainer = InboxDrainer(client, CleanerClient(settings, client=client), settings,
+                                       consumer)
+            self._thread = threading.Thread(
+                target=run_drainer, args=(drainer, client, settings, self._stop),
+                name="cleaner-inbox", daemon=True,
+            )
+            self._thread.start()
+
+        def stop(self, worker: Any) -> None:
+            self._stop.set()
+            if self._thread is not None:
+                self._thread.join(timeout=5)
+
+    return InboxStep

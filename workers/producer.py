@@ -1,0 +1,129 @@
+"""The client other services use to submit pages. Needs redis + celery, never `cleaner`.
+
+    from workers.messages import Job
+    from workers.producer import CleanerClient
+
+    client = CleanerClient.from_env()              # CLEANER_REDIS_URL
+    job_id = client.submit(Job.from_content(html, url=url, source="crawler"))
+    ids = client.submit_many(Job.from_content(p.html, url=p.url) for p in pages)
+    result = client.get(job_id)                    # CleanedMessage | FailedMessage | None
+
+Submitting writes the ledger (`cleaner:pending`, `cleaner:stats`) and a copy of
+each job for the sweeper (`cleaner:jobs`) in one MULTI round trip per batch,
+then sends the batch's tasks over one broker connection. The ledger goes
+first, so a job the broker holds is always in it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Self
+
+import redis
+from celery import Celery
+
+from workers.conf import TASK_NAME, celery_conf
+from workers.messages import (
+    CleanedMessage,
+    FailedMessage,
+    Job,
+    JobTooLarge,
+    decode_result,
+    job_id_for_payload,
+)
+from workers.publisher import connect
+from workers.settings import WorkerSettings
+
+DEFAULT_BATCH = 200
+
+
+class CleanerClient:
+    """Submit jobs to the cleaner service and read their outcomes."""
+
+    def __init__(self, settings: WorkerSettings, *, client: redis.Redis | None = None) -> None:
+        self._settings = settings
+        self._keys = settings.keys
+        self._app = make_producer_app(settings)
+        self._redis = client or connect(str(settings.redis_url))
+
+    @classmethod
+    def from_env(cls) -> Self:
+        return cls(WorkerSettings.from_env())
+
+    @property
+    def redis(self) -> redis.Redis:
+        return self._redis
+
+    def submit(self, job: Job) -> str:
+        """Submit one job; return its id (the job's own, or derived from url + content)."""
+        return self.submit_many([job])[0]
+
+    def submit_many(self, jobs: Iterable[Job], *, batch_size: int = DEFAULT_BATCH) -> list[str]:
+        """Submit jobs in pipelined batches; return their ids in order.
+
+        Raises JobTooLarge (before sending anything of its batch) for a job
+        whose message is above `max_job_bytes`: shipping it would only fail.
+        """
+        ids: list[str] = []
+        for batch in _batches(jobs, batch_size):
+            items = [self._encode(job) for job in batch]
+            self._send(items)
+            ids.extend(job_id for job_id, _ in items)
+        return ids
+
+    def submit_raw(self, payload: str, job_id: str | None = None) -> str:
+        """Submit a job message as it came (e.g. from the inbox); the worker validates it."""
+        job_id = job_id or job_id_for_payload(payload, max_job_bytes=self._settings.max_job_bytes)
+        self._send([(job_id, payload)])
+        return job_id
+
+    def get(self, job_id: str) -> CleanedMessage | FailedMessage | None:
+        """The job's outcome, or None while it has none (or after its TTL)."""
+        payload = self._redis.get(self._keys.doc(job_id))
+        return None if payload is None else decode_result(payload)
+
+    def close(self) -> None:
+        self._redis.close()
+        self._app.close()
+
+    def _encode(self, job: Job) -> tuple[str, str]:
+        job_id = job.resolved_id()
+        payload = job.model_copy(update={"id": job_id}).to_json()
+        if len(payload) > self._settings.max_job_bytes:
+            raise JobTooLarge(
+                f"job {job_id} is {len(payload)} bytes, the cap is {self._settings.max_job_bytes}"
+            )
+        return job_id, payload
+
+    def _send(self, items: Sequence[tuple[str, str]]) -> None:
+        now = time.time()
+        # MULTI: a job in the ledger always has the copy the sweeper resubmits if it is lost
+        with self._redis.pipeline(transaction=True) as pipe:
+            for job_id, payload in items:
+                pipe.hset(self._keys.jobs, job_id, payload)
+                pipe.zadd(self._keys.pending, {job_id: now}, nx=True)
+            pipe.hincrby(self._keys.stats, "submitted", len(items))
+            pipe.execute()
+        with self._app.producer_or_acquire() as producer:
+            for job_id, payload in items:
+                self._app.send_task(
+                    TASK_NAME, args=[job_id, payload], task_id=job_id,
+                    queue=self._settings.queue, producer=producer,
+                    # page content never goes to logs, events or Flower
+                    argsrepr=f"({job_id!r}, <job of {len(payload)} bytes>)", kwargsrepr="{}",
+                )
+
+
+def _batches(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
+    iterator = iter(jobs)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def make_producer_app(settings: WorkerSettings) -> Celery:
+    """A send-only app: the workers' broker and serialization, no tasks, no cleaner."""
+    app = Celery("pagecleaner-producer", set_as_current=False)
+    app.conf.update(celery_conf(settings))
+    return app

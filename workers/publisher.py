@@ -1,0 +1,128 @@
+"""Where results go: a Protocol, the Redis implementation, and an in-memory twin for tests.
+
+Publishing is idempotent by job id. One Lua script, atomic in Redis, does:
+
+    SET  cleaner:doc:<id> <message> NX EX <ttl>     the first outcome wins
+    XADD cleaner:results|failed MAXLEN ~ N ...      only if that SET happened
+    ZREM cleaner:pending <id>; HDEL cleaner:deliveries|jobs <id>   the job left the ledger
+    HINCRBY cleaner:stats cleaned|failed|duplicate 1; INCR cleaner:rate:<10 s bucket>
+
+so a job run twice (a redelivery after a crash, a resubmission) leaves one
+document and one stream entry. The window is the doc key's TTL: after it
+expires, the same job id is new again.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import redis
+
+from workers.messages import CleanedMessage, FailedMessage
+from workers.settings import Keys, WorkerSettings
+
+ResultMessage = CleanedMessage | FailedMessage
+RATE_BUCKET_SECONDS = 10
+RATE_BUCKET_TTL_SECONDS = 3600
+
+_PUBLISH_LUA = """
+local first = redis.call('SET', KEYS[1], ARGV[2], 'NX', 'EX', ARGV[3])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[4], ARGV[1])
+redis.call('HDEL', KEYS[7], ARGV[1])
+if not first then
+  redis.call('HINCRBY', KEYS[5], 'duplicate', 1)
+  return 0
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', unpack(ARGV, 7))
+redis.call('HINCRBY', KEYS[5], ARGV[5], 1)
+redis.call('INCR', KEYS[6])
+redis.call('EXPIRE', KEYS[6], ARGV[6])
+return 1
+"""
+
+
+class ResultPublisher(Protocol):
+    """What the task needs from a result store."""
+
+    def record_delivery(self, job_id: str) -> int:
+        """Count one more delivery of the job; return the count (1 on the first)."""
+        ...
+
+    def publish(self, message: ResultMessage) -> bool:
+        """Store and announce the job's outcome; False if it already had one."""
+        ...
+
+
+class RedisPublisher:
+    """Results in Redis: `cleaner:doc:<id>` + the results or failed stream."""
+
+    def __init__(self, client: redis.Redis, settings: WorkerSettings) -> None:
+        self._redis = client
+        self._keys = settings.keys
+        self._settings = settings
+        self._publish = client.register_script(_PUBLISH_LUA)
+
+    def record_delivery(self, job_id: str) -> int:
+        with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hincrby(self._keys.deliveries, job_id, 1)
+            # a start is a sign of life: the sweeper measures its deadline from the last one
+            pipe.zadd(self._keys.pending, {job_id: time.time()}, xx=True)
+            count, _ = pipe.execute()
+        return int(count)
+
+    def publish(self, message: ResultMessage) -> bool:
+        keys, payload = self._keys, message.model_dump_json(exclude_none=True)
+        if isinstance(message, CleanedMessage):
+            stream, maxlen, counter = keys.results, self._settings.results_maxlen, "cleaned"
+            fields = ["id", message.id, "status", "cleaned", "data", payload]
+        else:
+            stream, maxlen, counter = keys.failed, self._settings.failed_maxlen, "failed"
+            fields = ["id", message.id, "status", "failed", "reason", message.reason.value,
+                      "detail", message.detail[:500], "data", payload]
+        bucket = keys.rate(int(time.time()) // RATE_BUCKET_SECONDS)
+        script_keys = [keys.doc(message.id), stream, keys.pending, keys.deliveries, keys.stats,
+                       bucket, keys.jobs]
+        ttl = self._settings.doc_ttl_seconds
+        args: list[str | int] = [message.id, payload, ttl, maxlen, counter,
+                                 RATE_BUCKET_TTL_SECONDS, *fields]
+        return bool(self._publish(keys=script_keys, args=args))
+
+
+@dataclass
+class InMemoryPublisher:
+    """The Redis publisher's twin for unit tests: same idempotency, plain containers."""
+
+    documents: dict[str, ResultMessage] = field(default_factory=dict)
+    results: list[CleanedMessage] = field(default_factory=list)
+    failed: list[FailedMessage] = field(default_factory=list)
+    deliveries: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+
+    def record_delivery(self, job_id: str) -> int:
+        self.deliveries[job_id] = self.deliveries.get(job_id, 0) + 1
+        return self.deliveries[job_id]
+
+    def publish(self, message: ResultMessage) -> bool:
+        self.deliveries.pop(message.id, None)
+        if message.id in self.documents:
+            self.duplicates += 1
+            return False
+        self.documents[message.id] = message
+        if isinstance(message, CleanedMessage):
+            self.results.append(message)
+        else:
+            self.failed.append(message)
+        return True
+
+
+def connect(url: str) -> redis.Redis:
+    """A client for the service's Redis, with timeouts so a dead server is an error, not a hang."""
+    return redis.Redis.from_url(
+        url, socket_timeout=30, socket_connect_timeout=10, health_check_interval=30
+    )
+
+
+__all__ = ["InMemoryPublisher", "Keys", "RedisPublisher", "ResultPublisher", "connect"]

@@ -1,0 +1,136 @@
+"""The one task: validate the job -> `cleaner.clean` -> publish. All cleaning lives in `cleaner/`.
+
+`clean_job` is a plain function (unit-tested with the in-memory publisher);
+the Celery task only hands it the message and the process's publisher. The
+task takes `(job_id, payload)` with the payload still a JSON string, so a
+malformed job is validated here and becomes a failed result with a reason,
+never a crash in the consumer and never a silently dropped message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import redis
+from billiard.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from celery import Celery, Task
+
+from cleaner import CleanedDocument, CleanOptions, Rejected, RejectReason, clean
+from workers.conf import TASK_NAME
+from workers.messages import (
+    CleanedMessage,
+    FailedMessage,
+    FailReason,
+    InvalidJob,
+    Job,
+    JobError,
+    decode_job,
+)
+from workers.publisher import ResultMessage, ResultPublisher
+from workers.settings import WorkerSettings
+
+log = logging.getLogger(__name__)
+
+
+def clean_job(
+    job_id: str, payload: str, *, publisher: ResultPublisher, settings: WorkerSettings,
+    options: CleanOptions,
+) -> ResultMessage:
+    """Clean one job message and publish its outcome (idempotent by job id)."""
+    deliveries = publisher.record_delivery(job_id)
+    if deliveries > settings.max_deliveries:  # it keeps killing workers: stop the loop
+        detail = f"delivered {deliveries} times without an outcome (killed or lost worker)"
+        message: ResultMessage = _failed(job_id, FailReason.CRASHED, detail, payload, settings)
+    else:
+        try:
+            job = decode_job(payload, max_job_bytes=settings.max_job_bytes)
+            if job.id is not None and job.id != job_id:
+                raise InvalidJob(f"id: the job says {job.id!r}, its message says {job_id!r}")
+            raw = job.content_bytes(settings.max_content_bytes)
+        except JobError as error:
+            message = _failed(job_id, error.reason, error.detail, payload, settings)
+        else:
+            result = _clean_within_time_limit(raw, job, options)
+            message = _outcome(job_id, job, result, payload, settings)
+    publisher.publish(message)
+    return message
+
+
+def clean_options(settings: WorkerSettings) -> CleanOptions:
+    return CleanOptions(
+        max_bytes=settings.max_content_bytes, mode=settings.clean_mode,
+        include_removed=settings.include_removed, include_markdown=settings.include_markdown,
+    )
+
+
+def _clean_within_time_limit(
+    raw: bytes, job: Job, options: CleanOptions
+) -> CleanedDocument | Rejected:
+    try:
+        return clean(raw, url=job.url, content_type=job.content_type, options=options)
+    except SoftTimeLimitExceeded:
+        return Rejected(reason=RejectReason.INTERNAL_ERROR, detail="SoftTimeLimitExceeded")
+
+
+def _outcome(
+    job_id: str, job: Job, result: CleanedDocument | Rejected, payload: str,
+    settings: WorkerSettings,
+) -> ResultMessage:
+    passthrough: dict[str, Any] = {
+        "url": job.url, "source": job.source, "fetched_at": job.fetched_at, "meta": job.meta,
+    }
+    if isinstance(result, CleanedDocument):
+        document = result.model_dump(mode="json", exclude_none=True)
+        return CleanedMessage(id=job_id, document=document, **passthrough)
+    reason = FailReason(result.reason.value)
+    # clean() turns every exception into internal_error, the soft time limit's too
+    if reason is FailReason.INTERNAL_ERROR and result.detail.startswith("SoftTimeLimitExceeded"):
+        reason = FailReason.TIMEOUT
+    return _failed(job_id, reason, result.detail, payload, settings, title=result.title,
+                   **passthrough)
+
+
+def _failed(
+    job_id: str, reason: FailReason, detail: str, payload: str, settings: WorkerSettings,
+    **fields: Any,
+) -> FailedMessage:
+    retry_copy = payload if len(payload) <= settings.max_job_bytes else None
+    return FailedMessage(id=job_id, reason=reason, detail=detail, job=retry_copy, **fields)
+
+
+class CleanTask(Task):  # type: ignore[misc]  # celery is untyped
+    """Adds one thing to Task: a failure outside `clean_job` still publishes a failed result."""
+
+    publisher: ResultPublisher
+    settings: WorkerSettings
+
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        # Runs in the parent for a hard time limit (the child was killed), in
+        # the child for an exception that escaped clean_job (Redis errors
+        # after the retries ran out).
+        timed_out = isinstance(exc, TimeLimitExceeded)
+        reason = FailReason.TIMEOUT if timed_out else FailReason.INTERNAL_ERROR
+        job_id, payload = [*args, task_id, ""][:2]
+        message = _failed(str(job_id), reason, type(exc).__name__, str(payload), self.settings)
+        try:
+            self.publisher.publish(message)
+        except redis.RedisError:
+            log.exception("could not publish the failure of job %s", job_id)
+
+
+def register_clean_task(app: Celery, settings: WorkerSettings, publisher: ResultPublisher) -> Task:
+    options = clean_options(settings)
+
+    @app.task(  # type: ignore[untyped-decorator]  # celery is untyped
+        name=TASK_NAME, bind=True, base=CleanTask, publisher=publisher, settings=settings,
+        # Redis blips retry with backoff; a page's own problems never raise
+        autoretry_for=(redis.ConnectionError, redis.TimeoutError), retry_backoff=True,
+        max_retries=5,
+    )
+    def clean_page(self: CleanTask, job_id: str, payload: str) -> None:
+        clean_job(job_id, payload, publisher=self.publisher, settings=settings, options=options)
+
+    return clean_page
