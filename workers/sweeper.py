@@ -40,6 +40,7 @@ from typing import Any, ClassVar, cast
 
 import redis
 from celery import bootsteps
+from kombu.exceptions import OperationalError
 
 from workers.messages import FailedMessage, FailReason
 from workers.producer import CleanerClient
@@ -179,12 +180,18 @@ def make_sweeper(settings: WorkerSettings, client: redis.Redis | None = None) ->
 
 
 def run_sweeper(sweeper: Sweeper, settings: WorkerSettings, stop: threading.Event) -> None:
-    """Sweep every interval until stopped; Redis errors wait for the next round."""
+    """Sweep every interval until stopped; a failed sweep waits for the next round.
+
+    The thread's loop is a boundary like a task's: whatever goes wrong in one
+    sweep is logged and must not end the sweeping for the worker's lifetime.
+    """
     while not stop.wait(settings.sweep_interval_s):
         try:
             sweeper.sweep()
-        except redis.RedisError as exc:
+        except (redis.RedisError, OperationalError) as exc:  # Redis down: the broker's too
             log.warning("sweeper: Redis unavailable (%s), retrying", type(exc).__name__)
+        except Exception:
+            log.exception("sweeper: sweep failed, retrying")
 
 
 def sweeper_step(settings: WorkerSettings) -> type[bootsteps.StartStopStep]:

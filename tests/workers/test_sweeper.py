@@ -8,11 +8,16 @@ Ages are set through ledger scores, not sleeps.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Iterator
+from typing import cast
 
 import pytest
 import redis
+from kombu.exceptions import OperationalError
 
 from workers.embedded import EmbeddedRedis
 from workers.messages import CleanedMessage, FailedMessage, FailReason, Job
@@ -20,7 +25,7 @@ from workers.producer import CleanerClient
 from workers.publisher import RedisPublisher
 from workers.results import ResultStore
 from workers.settings import WorkerSettings
-from workers.sweeper import UNACKED_KEY, Sweeper, make_sweeper
+from workers.sweeper import UNACKED_KEY, Sweeper, make_sweeper, run_sweeper
 
 SWEEPER_DB = 3  # kombu's `unacked` hash is per database: keep it to these tests
 SWEEP_AFTER_S = 30
@@ -148,3 +153,26 @@ def test_publishing_an_outcome_drops_the_jobs_copy(
 def test_the_deadline_must_exceed_the_hard_time_limit() -> None:
     with pytest.raises(ValueError, match="sweep_after_s > time_limit"):
         WorkerSettings(time_limit=90, sweep_after_s=60)
+
+
+def test_the_sweeper_thread_outlives_a_failed_sweep(settings: WorkerSettings) -> None:
+    stop, failures = threading.Event(), [redis.ConnectionError("down"),
+                                         OperationalError("broker down"), KeyError("bug")]
+
+    class Flaky:
+        def sweep(self) -> None:
+            if not failures:
+                stop.set()
+                return
+            raise failures.pop(0)
+
+    fast = settings.model_copy(update={"sweep_interval_s": 0.01})
+    run_sweeper(cast(Sweeper, Flaky()), fast, stop)  # returns once all three were survived
+    assert failures == []
+
+
+def test_the_sweeper_runs_without_the_cleaning_library() -> None:
+    code = ("import sys, workers.sweeper; "
+            "print([m for m in sys.modules if m == 'cleaner' or m.startswith('cleaner.')])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
