@@ -43,9 +43,26 @@ redis.call('EXPIRE', KEYS[6], ARGV[6])
 return 1
 """
 
+# A job that already has an outcome (a leftover copy after a crash or a sweep) is
+# settled without running again: for a page that kills its worker, that is one kill less.
+_SETTLE_IF_DONE_LUA = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return 0
+end
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[5], ARGV[1])
+redis.call('HINCRBY', KEYS[4], 'duplicate', 1)
+return 1
+"""
+
 
 class ResultPublisher(Protocol):
     """What the task needs from a result store."""
+
+    def settle_if_done(self, job_id: str) -> bool:
+        """True (and the ledger cleared) if the job already has an outcome."""
+        ...
 
     def record_delivery(self, job_id: str) -> int:
         """Count one more delivery of the job; return the count (1 on the first)."""
@@ -64,6 +81,12 @@ class RedisPublisher:
         self._keys = settings.keys
         self._settings = settings
         self._publish = client.register_script(_PUBLISH_LUA)
+        self._settle_if_done = client.register_script(_SETTLE_IF_DONE_LUA)
+
+    def settle_if_done(self, job_id: str) -> bool:
+        keys = self._keys
+        script_keys = [keys.doc(job_id), keys.pending, keys.deliveries, keys.stats, keys.jobs]
+        return bool(self._settle_if_done(keys=script_keys, args=[job_id]))
 
     def record_delivery(self, job_id: str) -> int:
         with self._redis.pipeline(transaction=False) as pipe:
@@ -100,6 +123,13 @@ class InMemoryPublisher:
     failed: list[FailedMessage] = field(default_factory=list)
     deliveries: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
+
+    def settle_if_done(self, job_id: str) -> bool:
+        if job_id not in self.documents:
+            return False
+        self.deliveries.pop(job_id, None)
+        self.duplicates += 1
+        return True
 
     def record_delivery(self, job_id: str) -> int:
         self.deliveries[job_id] = self.deliveries.get(job_id, 0) + 1

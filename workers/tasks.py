@@ -36,8 +36,12 @@ log = logging.getLogger(__name__)
 def clean_job(
     job_id: str, payload: str, *, publisher: ResultPublisher, settings: WorkerSettings,
     options: CleanOptions,
-) -> ResultMessage:
-    """Clean one job message and publish its outcome (idempotent by job id)."""
+) -> ResultMessage | None:
+    """Clean one job message and publish its outcome (idempotent by job id).
+
+    None when the job already had an outcome: a leftover copy is not run again."""
+    if publisher.settle_if_done(job_id):
+        return None
     deliveries = publisher.record_delivery(job_id)
     if deliveries > settings.max_deliveries:  # it keeps killing workers: stop the loop
         detail = f"delivered {deliveries} times without an outcome (killed or lost worker)"
