@@ -1,25 +1,71 @@
-"""Provisional text-dump extractor: keeps lines that read like prose.
+"""Text-dump mode: a whole-page dump -> every line as a classified `Block`, plus metadata.
 
-To be replaced by the full text pipeline (segment -> classify -> revise -> metadata).
+The stages, in order (each its own module):
+  segment   lines + blank-line layout + named detectors (`cleaner.detectors`)
+  classify  context-free body probability per line (first pass, small MLP)
+  revise    second pass over neighbours, detector vetoes, the article's end
+  metadata  title line, bylines, dates, bios, from the text itself
+Then the title line and its repeats are labelled, and body blocks get a role.
 """
 
 from __future__ import annotations
 
-from cleaner.models import Block, BlockKind, Extraction, RawPage
+from cleaner.detectors import title_repeat
+from cleaner.models import Block, BlockKind, BlockRole, Extraction, RawPage
 from cleaner.options import CleanOptions
+from cleaner.text.classify import classify, first_kinds
+from cleaner.text.features import line_features
+from cleaner.text.metadata import find_metadata
+from cleaner.text.revise import revise
+from cleaner.text.segment import Line, segment
 
-MIN_PROSE_WORDS = 8
+MAX_HEADING_WORDS = 15  # a body line this short with no closing punctuation is a subheading
+TITLE_LENGTH_SLACK = 8  # characters of edge punctuation and white space a copy may differ by
+_BULLETS = ("-", "•", "*", "·", "–", "►", "▶")
 
 
 def extract_text(page: RawPage, url: str | None, options: CleanOptions) -> Extraction:
+    """Classify every non-empty line of the dump; metadata comes from the text alone."""
+    lines = segment(page.text)
+    own = line_features(lines)
+    first_pass = classify(own)
+    revision = revise(lines, own, first_pass)
+    found = find_metadata(lines, own, revision)
+    kinds = label_title(lines, revision.kinds, found.title_line)
     blocks = tuple(
-        Block(
-            text=line.strip(),
-            kind=BlockKind.BODY
-            if len(line.split()) >= MIN_PROSE_WORDS and line.rstrip()[-1:] in ".!?\"'”’»"
-            else BlockKind.BOILERPLATE,
-        )
-        for line in page.text.split("\n")
-        if line.strip()
+        Block(text=line.text, kind=kind, role=role(line, kind), first_kind=first)
+        for line, kind, first in zip(lines, kinds, first_kinds(lines, first_pass), strict=True)
     )
-    return Extraction(blocks=blocks)
+    return Extraction(blocks=blocks, metadata=found.metadata)
+
+
+def label_title(
+    lines: tuple[Line, ...], kinds: tuple[BlockKind, ...], title_line: int | None
+) -> tuple[BlockKind, ...]:
+    """The title line becomes TITLE, and any later copy of it TITLE_REPEAT."""
+    if title_line is None:
+        return kinds
+    title = lines[title_line].text
+    return tuple(
+        BlockKind.TITLE if index == title_line
+        else BlockKind.TITLE_REPEAT if _same_length(line.text, title) and title_repeat(
+            line.text, title) else kind
+        for index, (line, kind) in enumerate(zip(lines, kinds, strict=True))
+    )
+
+
+def _same_length(text: str, title: str) -> bool:
+    """Cheap pre-check before comparing normalised text: a copy is about as long."""
+    return abs(len(text) - len(title)) <= TITLE_LENGTH_SLACK
+
+
+def role(line: Line, kind: BlockKind) -> BlockRole:
+    """Markdown role of a body line, from its shape (a dump has no tags to tell us)."""
+    text = line.text
+    if kind is not BlockKind.BODY:
+        return BlockRole.PARAGRAPH
+    if text.startswith(_BULLETS):
+        return BlockRole.LIST_ITEM
+    if len(text.split()) <= MAX_HEADING_WORDS and text[-1] not in ".!?:;,\"'”»)":
+        return BlockRole.HEADING
+    return BlockRole.PARAGRAPH

@@ -1,0 +1,76 @@
+"""Stage 2, classify: a context-free body probability for each line (jusText's first pass).
+
+The model is a small MLP trained by `train/train_line_model.py` on WCXB-dev
+and shipped as `line_model.npz` (float arrays only: no pickle). It is
+evaluated here with numpy, so inference needs no learning library.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from cleaner.models import BlockKind
+from cleaner.text.segment import Line
+
+MODEL_FILE = "line_model.npz"
+# A line is body when the model gives it at least this probability; cross-validation
+# on WCXB-dev put the best page-level word F1 at 0.4 (body words are worth more than
+# the boilerplate words a slightly lower bar lets in).
+BODY_THRESHOLD = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class Mlp:
+    """One standardised-input MLP: relu hidden layers, a logistic output."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    layers: tuple[tuple[np.ndarray, np.ndarray], ...]
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        h = (x - self.mean) / self.scale
+        for weights, bias in self.layers[:-1]:
+            h = np.maximum(h @ weights + bias, 0.0)
+        weights, bias = self.layers[-1]
+        logits = (h @ weights + bias)[:, 0]
+        return (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).astype(np.float32)
+
+
+@dataclass(frozen=True, slots=True)
+class LineModel:
+    first_pass: Mlp  # own features
+    second_pass: Mlp  # own features + neighbours' first-pass scores
+
+
+@functools.lru_cache(maxsize=1)
+def load_model() -> LineModel:
+    """The shipped model, read once per process."""
+    with resources.files("cleaner.text").joinpath(MODEL_FILE).open("rb") as handle:
+        arrays = dict(np.load(handle, allow_pickle=False))
+    return LineModel(mlp_from_arrays(arrays, "p1"), mlp_from_arrays(arrays, "p2"))
+
+
+def mlp_from_arrays(arrays: dict[str, np.ndarray], prefix: str) -> Mlp:
+    count = sum(name.startswith(f"{prefix}_w") for name in arrays)
+    layers = tuple((arrays[f"{prefix}_w{i}"], arrays[f"{prefix}_b{i}"]) for i in range(count))
+    return Mlp(arrays[f"{prefix}_mean"], arrays[f"{prefix}_scale"], layers)
+
+
+def classify(own: np.ndarray) -> np.ndarray:
+    """First-pass body probability of each line, from its own features only."""
+    if not len(own):
+        return np.zeros(0, dtype=np.float32)
+    return load_model().first_pass(own)
+
+
+def first_kinds(lines: tuple[Line, ...], first_pass: np.ndarray) -> tuple[BlockKind, ...]:
+    """The context-free label: body by score, else what a detector named, else boilerplate."""
+    return tuple(
+        BlockKind.BODY if score >= BODY_THRESHOLD and line.detected is None
+        else line.detected or BlockKind.BOILERPLATE
+        for line, score in zip(lines, first_pass.tolist(), strict=True)
+    )

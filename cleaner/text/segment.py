@@ -1,0 +1,80 @@
+"""Stage 1, segment: a text dump -> `Line`s, one per non-empty line.
+
+A line keeps what the later stages need and cannot get back from the text
+alone: whether a blank line stood before/after it (the renderer puts blank
+lines around paragraphs and headings, never inside menus), and what the named
+detectors say about it. A date glued in front of the first paragraph
+(" date 2025-03-06 Ukraine said ...") is split off into a line of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cleaner.detectors import detect
+from cleaner.models import BlockKind
+from cleaner.text.dates import MONTHS, find_dates
+
+# A glued date prefix is only split off when real prose follows it: at least this many words.
+MIN_PROSE_AFTER_PREFIX = 5
+# A date prefix sits at the very start of the line: a label and the date, nothing more.
+MAX_PREFIX_CHARS = 40
+
+_PREFIX_LABEL = re.compile(
+    r"^\s*(?:date|dated|published|posted|updated|publié(?: le)?|mis à jour|veröffentlicht(?: am)?|"
+    r"publicado(?: el)?|pubblicato(?: il)?)?\s*:?\s*$",
+    re.I,
+)
+_DIGIT = re.compile(r"\d")
+# How a glued prefix can begin: a label, a digit, or a month name ("March 3, 2025 ...").
+_PREFIX_START = re.compile(
+    r"^(?:date|dated|published|posted|updated|publié|mis à jour|veröffentlicht|publicado|"
+    r"pubblicato|\d|(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b)",
+    re.I,
+)
+_TIME_AFTER = re.compile(r"^[\s,|-]*(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?)?[\s,|:—–-]*", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One non-empty line of the dump and the facts about it that need the raw page."""
+
+    text: str
+    blank_before: bool
+    blank_after: bool
+    detected: BlockKind | None
+
+
+def segment(text: str) -> tuple[Line, ...]:
+    """Split a dump into `Line`s, running the detectors once per distinct line."""
+    raw = text.split("\n")
+    lines: list[Line] = []
+    memo: dict[str, BlockKind | None] = {}
+    for number, line in enumerate(raw):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        before = number == 0 or not raw[number - 1].strip()
+        after = number + 1 == len(raw) or not raw[number + 1].strip()
+        for part, prefix_kind in _split_date_prefix(stripped):
+            kind = prefix_kind
+            if kind is None:
+                kind = memo[part] if part in memo else memo.setdefault(part, detect(part))
+            lines.append(Line(part, before, after, kind))
+    return tuple(lines)
+
+
+def _split_date_prefix(text: str) -> list[tuple[str, BlockKind | None]]:
+    """`[(text, None)]`, or `[(prefix, DATE_PREFIX), (prose, None)]` for a glued date."""
+    if not _PREFIX_START.match(text) or not _DIGIT.search(text, 0, MAX_PREFIX_CHARS):
+        return [(text, None)]
+    dates = find_dates(text[:MAX_PREFIX_CHARS])
+    if not dates or not _PREFIX_LABEL.match(text[: dates[0].start]):
+        return [(text, None)]
+    end = dates[0].end
+    end += _TIME_AFTER.match(text[end:]).end()  # type: ignore[union-attr]  # always matches
+    prose = text[end:].strip()
+    if len(prose.split()) < MIN_PROSE_AFTER_PREFIX or not prose[:1].isupper():
+        return [(text, None)]
+    return [(text[:end].strip(" ,|-—–:"), BlockKind.DATE_PREFIX), (prose, None)]
