@@ -1,34 +1,36 @@
-"""Provisional HTML extractor: trafilatura's body, one block per paragraph.
+"""HTML mode: parse -> metadata -> candidates -> select, over one shared lxml tree.
 
-To be replaced by the full HTML pipeline (parse -> segment -> classify -> metadata).
+Metadata is read first: the body engines work on their own copies, so the
+tree the metadata stage sees is the page as parsed. A pathologically deep
+page (libxml2 truncates it at its depth cap) gets only the precise engine.
 """
 
 from __future__ import annotations
 
-import trafilatura
-
-from cleaner.models import Block, Extraction, Metadata, RawPage
+from cleaner.html.candidates import (
+    Candidate,
+    Engine,
+    resiliparse_candidate,
+    trafilatura_candidate,
+)
+from cleaner.html.metadata import build_metadata
+from cleaner.html.parse import is_pathologically_deep, parse_html
+from cleaner.html.select import select, should_escalate
+from cleaner.html.sources import read_sources
+from cleaner.models import Extraction, RawPage
 from cleaner.options import CleanOptions
 
 
 def extract_html(page: RawPage, url: str | None, options: CleanOptions) -> Extraction:
-    doc = trafilatura.bare_extraction(
-        page.text, url=url, include_comments=False, with_metadata=True, deduplicate=False
-    )
-    if doc is None:
-        return Extraction(blocks=())
-    text = doc.text or ""
-    blocks = tuple(Block(text=line) for line in text.split("\n") if line.strip())
-    meta = Metadata(
-        title=doc.title,
-        authors=tuple(a.strip() for a in (doc.author or "").split(";") if a.strip()),
-        date_published=doc.date,
-        site_name=doc.sitename,
-        canonical_url=doc.url,
-        description=doc.description,
-        categories=tuple(doc.categories or ()),
-        tags=tuple(doc.tags or ()),
-        image=doc.image,
-        language=doc.language,
-    )
-    return Extraction(blocks=blocks, metadata=meta)
+    tree = parse_html(page.text)
+    sources = read_sources(tree)
+    metadata = build_metadata(sources, tree, url)
+    is_article = sources.declares_article()
+    precise = trafilatura_candidate(tree, url, fast=True)
+    recall = (Candidate.of(Engine.RESILIPARSE, ()) if is_pathologically_deep(tree)
+              else resiliparse_candidate(page.text))
+    if should_escalate(precise, recall, is_article=is_article):
+        precise = trafilatura_candidate(tree, url, fast=False)
+    blocks = select(precise, recall, is_article=is_article, title=metadata.title,
+                    with_removed=options.include_removed)
+    return Extraction(blocks=blocks, metadata=metadata)

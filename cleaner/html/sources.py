@@ -1,0 +1,133 @@
+"""Metadata evidence, read once from the tree: meta tags, JSON-LD, <title>, <h1>s, <time>s.
+
+Every later metadata rule reads a `PageSources`; none walks the tree again.
+JSON-LD is one source among several: some crawls strip <script> elements.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml.html import HtmlElement
+
+# How many <h1>s we keep: the headline is among the first few, later ones are widgets.
+MAX_H1 = 3
+# JSON-LD nests objects (publisher.logo, author.image...); past this depth it is not metadata.
+MAX_JSONLD_DEPTH = 6
+# A script larger than this is an app state dump, not schema.org metadata.
+MAX_JSONLD_CHARS = 500_000
+_SPACE = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")  # soft hyphen, zero-width marks
+_JSONLD_WRAPPER = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
+
+JsonObject = dict[str, Any]
+# schema.org types that say "this page is an article".
+ARTICLE_TYPES = frozenset({
+    "article", "newsarticle", "blogposting", "reportage", "scholarlyarticle", "techarticle",
+    "report", "analysisnewsarticle", "opinionnewsarticle",
+})
+
+
+
+@dataclass(frozen=True, slots=True)
+class PageSources:
+    """What the page declares about itself, before any choice between sources."""
+
+    meta: dict[str, list[str]] = field(default_factory=dict)  # lower-cased name/property -> values
+    jsonld: tuple[JsonObject, ...] = ()  # every object, @graph and nested ones flattened
+    title_tag: str = ""
+    h1s: tuple[str, ...] = ()
+    canonical_url: str | None = None
+    html_lang: str | None = None
+    times: tuple[str, ...] = ()  # <time datetime> values, in page order
+    itemprops: dict[str, list[str]] = field(default_factory=dict)  # microdata outside <meta>
+
+    def declares_article(self) -> bool:
+        """The page says it is an article (og:type, or a JSON-LD article type)."""
+        if (self.first_meta("og:type") or "").lower() == "article":
+            return True
+        return any(jsonld_types(obj) & ARTICLE_TYPES for obj in self.jsonld)
+
+    def first_meta(self, *keys: str) -> str | None:
+        """The first non-empty value among `keys`, in the order given."""
+        for key in keys:
+            for value in self.meta.get(key, ()):
+                if value:
+                    return value
+        return None
+
+
+def jsonld_types(obj: JsonObject) -> set[str]:
+    """The lower-cased @type names of a JSON-LD object."""
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k.lower() for k in kinds if isinstance(k, str)}
+
+
+def element_text(element: HtmlElement) -> str:
+    """Visible text of an element, white space folded; a <br> or a child block is a space."""
+    return _SPACE.sub(" ", _INVISIBLE.sub("", " ".join(element.itertext()))).strip()
+
+
+def read_sources(tree: HtmlElement) -> PageSources:
+    meta: dict[str, list[str]] = {}
+    itemprops: dict[str, list[str]] = {}
+    for element in tree.iter("meta"):
+        _read_meta(element, meta)
+    for element in tree.xpath("//body//*[@itemprop][not(self::meta)]"):
+        value = element.get("content") or element.get("datetime") or element_text(element)
+        itemprops.setdefault(element.get("itemprop", "").strip().lower(), []).append(value)
+    titles = tree.xpath("//head/title|//title")
+    h1s = [text for h in tree.iter("h1") if (text := element_text(h))][:MAX_H1]
+    canonical = tree.xpath("//link[@rel='canonical']/@href")
+    return PageSources(
+        meta=meta,
+        jsonld=tuple(_jsonld_objects(tree)),
+        title_tag=element_text(titles[0]) if titles else "",
+        h1s=tuple(h1s),
+        canonical_url=str(canonical[0]).strip() if canonical else None,
+        html_lang=tree.get("lang") or tree.get("xml:lang"),
+        times=tuple(str(t) for t in tree.xpath("//time/@datetime")),
+        itemprops=itemprops,
+    )
+
+
+def _read_meta(element: HtmlElement, meta: dict[str, list[str]]) -> None:
+    content = _SPACE.sub(" ", element.get("content") or "").strip()
+    if not content:
+        return
+    for attribute in ("property", "name", "itemprop", "http-equiv"):
+        key = (element.get(attribute) or "").strip().lower()
+        if key:
+            meta.setdefault(key, []).append(content)
+
+
+def _jsonld_objects(tree: HtmlElement) -> Iterator[JsonObject]:
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        raw = _JSONLD_WRAPPER.sub("", script.text or "")
+        if not raw or len(raw) > MAX_JSONLD_CHARS:
+            continue
+        try:
+            data = json.loads(raw, strict=False)  # raw tabs/newlines in strings are common
+        except (ValueError, RecursionError):  # broken or hostile JSON: skip this script only
+            continue
+        yield from _flatten(data)
+
+
+def _flatten(data: Any) -> Iterator[JsonObject]:
+    """Every JSON object down to MAX_JSONLD_DEPTH, parents before children (iterative)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSONLD_DEPTH:
+            continue
+        if isinstance(value, list):
+            stack.extend((item, depth + 1) for item in reversed(value))
+        elif isinstance(value, dict):
+            yield value
+            stack.extend((item, depth + 1) for item in reversed(list(value.values()))
+                         if isinstance(item, list | dict))

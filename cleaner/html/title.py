@@ -1,0 +1,124 @@
+"""Title: the page's own headline, without the site name glued on.
+
+Evidence: the <h1>s, the declared title (a JSON-LD article headline, else
+og:title / twitter:title, else <title>) stripped of its site-name segments
+(names from og:site_name, the JSON-LD publisher, the host). The rule:
+1. an <h1> that agrees with the stripped title (one contains the other) is
+   preferred to the first <h1>, and of the two the shorter wins: the extra
+   words are a tagline or a section name;
+2. when they disagree, an article's <h1> is its headline; on other pages
+   (products, services, listings) the <h1> is more often a slogan or a
+   section label ("Clarity, finally."): the stripped title wins;
+3. else whichever of them exists.
+On wcxb-dev the annotators' title is the <h1> on some pages and the <title> on
+others where the two disagree; no cheap signal we tried separates them.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from cleaner.html.sources import ARTICLE_TYPES, PageSources, jsonld_types
+
+# A title segment separator needs spaces around it ("Tips: 11 ways" is one segment),
+# except bars and bullets which never occur inside a headline.
+_SEPARATOR = re.compile(r"\s+[-–—:/~»]{1,2}\s+|\s*[|•·⋅]\s*|\s+::\s+")
+_NON_WORD = re.compile(r"\W+")
+# Host labels that never name a site: we compare the rest against title segments.
+_GENERIC_HOST_LABELS = frozenset(
+    {"www", "m", "en", "blog", "shop", "store", "com", "org", "net", "co", "uk", "de", "fr",
+     "io", "ai", "app", "edu", "gov", "us", "ca", "au", "info", "dev"}
+)
+# A site name may carry a short qualifier ("Reuters.com", "IKEA US"): this many characters.
+SITE_NAME_SLACK = 4
+# An <h1> longer than this is a block of text marked up as a heading, not a title.
+MAX_TITLE_CHARS = 250
+
+
+def choose_title(sources: PageSources, site_names: tuple[str, ...]) -> str | None:
+    names = tuple(filter(None, map(_squash, site_names)))
+    declared = _declared_title(sources)
+    stripped = strip_site_name(declared, names) if declared else None
+    h1s = [h for h in sources.h1s if len(h) <= MAX_TITLE_CHARS and not is_site_name(h, names)]
+    agreeing = [h for h in h1s if stripped and _agree(h, stripped)]
+    h1 = next(iter(agreeing or h1s), None)
+    if h1 and stripped:
+        if _agree(h1, stripped):
+            return _agreed_title(h1, stripped)
+        return h1 if sources.declares_article() else stripped
+    return h1 or stripped or None
+
+
+def site_names(sources: PageSources, url: str | None) -> tuple[str, ...]:
+    """Names the site goes by: declared ones, then the labels of its host name."""
+    declared = [sources.first_meta("og:site_name"), sources.first_meta("application-name"),
+                sources.first_meta("apple-mobile-web-app-title")]
+    declared += [_name_of(obj.get("publisher")) for obj in sources.jsonld]
+    declared += [str(obj.get("name")) for obj in sources.jsonld if jsonld_types(obj) == {"website"}]
+    host_url = url or sources.canonical_url or sources.first_meta("og:url") or ""
+    try:
+        host = urlsplit(host_url).hostname or ""
+    except ValueError:
+        host = ""
+    labels = [label for label in host.split(".") if label not in _GENERIC_HOST_LABELS]
+    return tuple(name for name in (*declared, *labels) if name)
+
+
+def strip_site_name(title: str, names: tuple[str, ...]) -> str:
+    """Drop the segments that name the site; with no known name, drop a shorter last one."""
+    segments = [s.strip() for s in _SEPARATOR.split(title) if s and s.strip()]
+    if len(segments) < 2:
+        return title.strip()
+    kept = [s for s in segments if not is_site_name(s, names)]
+    if not kept:
+        return segments[0]
+    if len(kept) == len(segments):
+        return segments[0] if len(segments[-1]) < len(segments[0]) else title.strip()
+    return kept[0]
+
+
+def is_site_name(text: str, names: tuple[str, ...]) -> bool:
+    """`text` is one of `names` (already squashed), give or take a short qualifier."""
+    squashed = _squash(text)
+    if not squashed:
+        return False
+    for name in names:
+        if squashed == name:
+            return True
+        if len(name) >= SITE_NAME_SLACK and name in squashed and (
+            len(squashed) <= len(name) + SITE_NAME_SLACK
+        ):
+            return True
+        if len(squashed) >= SITE_NAME_SLACK and squashed in name:
+            return True
+    return False
+
+
+def _declared_title(sources: PageSources) -> str | None:
+    for obj in sources.jsonld:
+        headline = obj.get("headline")
+        if isinstance(headline, str) and headline.strip() and jsonld_types(obj) & ARTICLE_TYPES:
+            return headline.strip()
+    return sources.first_meta("og:title", "twitter:title") or sources.title_tag or None
+
+
+def _agreed_title(h1: str, title: str) -> str:
+    """The shorter of two agreeing titles: the extra words are a tagline or a section name."""
+    return min(h1, title, key=len)
+
+
+def _agree(first: str, second: str) -> bool:
+    a, b = _squash(first), _squash(second)
+    return bool(a and b) and (a in b or b in a)
+
+
+def _squash(text: str) -> str:
+    return _NON_WORD.sub("", text.casefold())
+
+
+def _name_of(value: object) -> str | None:
+    if isinstance(value, dict):
+        name = value.get("name")
+        return name if isinstance(name, str) else None
+    return value if isinstance(value, str) else None

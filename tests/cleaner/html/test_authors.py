@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import pytest
+
+from cleaner.html.authors import clean_names, find_authors
+from cleaner.html.parse import parse_html
+from cleaner.html.sources import read_sources
+
+
+def _authors(head: str = "", body: str = "") -> tuple[str, ...]:
+    tree = parse_html(f"<html><head>{head}</head><body>{body}</body></html>")
+    return find_authors(read_sources(tree), tree)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("By Jane Doe", ("Jane Doe",)),
+        ("Written by: Jane Doe", ("Jane Doe",)),
+        ("By Jane Doe and John Roe", ("Jane Doe", "John Roe")),
+        ("Jane Doe, John Roe & Ann Poe", ("Jane Doe", "John Roe", "Ann Poe")),
+        ("By Jane Doe | March 3, 2025", ("Jane Doe",)),
+        ("Jane Doe Updated 3 March 2025", ("Jane Doe",)),
+        ("https://example.com/jane", ()),
+        ("admin", ()),
+        ("This is a whole sentence about the author and her many books", ()),
+    ],
+)
+def test_clean_names(raw: str, expected: tuple[str, ...]) -> None:
+    assert clean_names([raw]) == expected
+
+
+def test_jsonld_author_list() -> None:
+    head = ('<script type="application/ld+json">{"@type": "Article", "author": '
+            '[{"@type": "Person", "name": "Jane Doe"}, {"name": "John Roe"}]}</script>')
+    assert _authors(head) == ("Jane Doe", "John Roe")
+
+
+def test_meta_author_before_byline() -> None:
+    assert _authors('<meta name="author" content="Jane Doe">',
+                    '<span class="byline">By John Roe</span>') == ("Jane Doe",)
+
+
+def test_byline_element_when_nothing_is_declared() -> None:
+    assert _authors(body='<div class="post-author">By John Roe</div><p>Text</p>') == ("John Roe",)
+
+
+def test_no_author() -> None:
+    assert _authors(body="<p>No byline here.</p>") == ()
+
+
+def test_name_starting_like_a_prefix_keeps_its_letters() -> None:
+    assert clean_names(["Parisa Ostovari"]) == ("Parisa Ostovari",)
+
+
+def test_twitter_written_by_label() -> None:
+    head = ('<meta name="twitter:label1" content="Written by">'
+            '<meta name="twitter:data1" content="Jane Doe">')
+    assert _authors(head) == ("Jane Doe",)
+
+
+def test_citation_authors_are_last_name_first() -> None:
+    head = ('<meta name="citation_author" content="Doe, Jane">'
+            '<meta name="citation_author" content="Roe, John">')
+    assert _authors(head) == ("Jane Doe", "John Roe")
+
+
+def test_thread_author_not_the_repliers() -> None:
+    head = ('<script type="application/ld+json">{"@type": "DiscussionForumPosting", '
+            '"author": {"name": "opener"}, "comment": [{"@type": "Comment", '
+            '"author": {"name": "replier"}}]}</script>')
+    assert _authors(head) == ("opener",)
+
+
+def test_text_byline_without_markup() -> None:
+    assert _authors(body="<h1>Title</h1><p>By Jane Doe</p><p>Body text.</p>") == ("Jane Doe",)
+
+
+def test_author_class_variants() -> None:
+    body = '<div class="post-hero__author__name">Jane Doe</div><p>Body.</p>'
+    assert _authors(body=body) == ("Jane Doe",)
+
+
+def test_first_byline_element_with_a_name_wins() -> None:
+    body = ('<div class="author-avatar"><img alt=""></div>'
+            '<span class="author-label">Follow our writers on every platform we know of'
+            ' and many more we have not heard of yet, for the latest</span>'
+            '<a class="author-link">Jane Doe</a><p>Body.</p>')
+    assert _authors(body=body) == ("Jane Doe",)
+
+
+def test_forum_opening_post_author_attribute() -> None:
+    body = ('<article data-author="opener"><p>Question?</p></article>'
+            '<article data-author="replier"><p>Answer.</p></article>')
+    assert _authors(body=body) == ("opener",)

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+
+from cleaner.html.title import choose_title, is_site_name, site_names, strip_site_name
+from tests.cleaner.html.conftest import sources_of
+
+
+@pytest.mark.parametrize(
+    ("title", "names", "expected"),
+    [
+        ("River floods the town | Daily Planet", ("dailyplanet",), "River floods the town"),
+        ("Daily Planet - River floods the town", ("dailyplanet",), "River floods the town"),
+        ("Tips: 11 ways to save", (), "Tips: 11 ways to save"),  # a colon inside is no separator
+        ("River floods the lower town - Planet", (), "River floods the lower town"),
+        ("Shoes - Buy running shoes online", (), "Shoes - Buy running shoes online"),
+        ("Plain title", ("dailyplanet",), "Plain title"),
+    ],
+)
+def test_strip_site_name(title: str, names: tuple[str, ...], expected: str) -> None:
+    assert strip_site_name(title, names) == expected
+
+
+def test_site_name_allows_a_short_qualifier() -> None:
+    assert is_site_name("Reuters.com", ("reuters",))
+    assert not is_site_name("Reuters reports record floods", ("reuters",))
+
+
+def test_site_names_come_from_meta_and_host() -> None:
+    sources = sources_of("<meta property='og:site_name' content='The Planet'>")
+    assert site_names(sources, "https://www.dailyplanet.co.uk/a/b") == ("The Planet", "dailyplanet")
+
+
+def test_h1_agreeing_with_title_wins() -> None:
+    sources = sources_of("<title>River floods the town | Planet</title>",
+                         "<h1>River floods the town</h1>")
+    assert choose_title(sources, ("Planet",)) == "River floods the town"
+
+
+def test_logo_h1_is_skipped_for_the_agreeing_one() -> None:
+    sources = sources_of("<title>River floods the town | Planet</title>",
+                         "<h1>Planet</h1><h1>River floods the town</h1>")
+    assert choose_title(sources, ("Planet",)) == "River floods the town"
+
+
+def test_article_prefers_its_h1_when_they_disagree() -> None:
+    head = "<meta property='og:type' content='article'><title>SEO headline for search</title>"
+    sources = sources_of(head, "<h1>The editor's headline for readers</h1>")
+    assert choose_title(sources, ()) == "The editor's headline for readers"
+
+
+def test_non_article_prefers_the_title_over_a_slogan_h1() -> None:
+    sources = sources_of("<title>Running Shoes | Shoe Shop</title>", "<h1>Clarity, finally.</h1>")
+    assert choose_title(sources, ("Shoe Shop",)) == "Running Shoes"
+
+
+def test_title_without_h1_and_no_title_at_all() -> None:
+    only_title = sources_of("<title>Only a title - Site</title>")
+    assert choose_title(only_title, ("site",)) == "Only a title"
+    assert choose_title(sources_of(), ()) is None
+
+
+def test_jsonld_headline_of_an_article_is_the_declared_title() -> None:
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"headline": "Declared headline"}</script><title>Other words | Site</title>')
+    assert choose_title(sources_of(head), ()) == "Declared headline"
