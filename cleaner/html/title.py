@@ -16,6 +16,7 @@ others where the two disagree; no cheap signal we tried separates them.
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -39,6 +40,8 @@ MAX_TITLE_CHARS = 250
 def choose_title(sources: PageSources, site_names: tuple[str, ...]) -> str | None:
     names = tuple(filter(None, map(_squash, site_names)))
     declared = _declared_title(sources)
+    if declared and "&" in declared:  # CMSs that escape twice leave "&#038;" in the text
+        declared = html.unescape(declared)
     stripped = strip_site_name(declared, names) if declared else None
     h1s = [h for h in sources.h1s if len(h) <= MAX_TITLE_CHARS and not is_site_name(h, names)]
     agreeing = [h for h in h1s if stripped and _agree(h, stripped)]

@@ -35,9 +35,10 @@ CEILING_METRICS = ("without",)
 BY_TYPE_METRIC = "word_f1"  # also pinned per page type, where a dataset has several
 DECIMALS = 3  # bounds are rounded (down for floors, up for ceilings) to this many places
 # Bounds sit this far on the safe side of the measured figure, so trading one page for another
-# does not fail CI while a real drop does. Per-type figures average 5-10 pages: more slack.
+# does not fail CI while a real drop does. Per-type figures average 5-10 pages, where one page
+# moving by 0.3 moves the mean by 0.03-0.06: more slack.
 SLACK = 0.01
-TYPE_SLACK = 0.03
+TYPE_SLACK = 0.06
 
 Figures = dict[str, float]
 NOTE = (
