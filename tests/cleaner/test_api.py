@@ -197,11 +197,6 @@ def test_str_input_is_cleaned_like_bytes(article_html: bytes) -> None:
     assert from_str.content_hash == from_bytes.content_hash
 
 
-@pytest.mark.xfail(
-    reason="cleaner/html/dates.py: dateutil's UnknownTimezoneWarning escapes _textual(); "
-    "it is an error under our warning filter and will be one in dateutil itself",
-    strict=False,
-)
 def test_a_date_with_a_timezone_name_is_not_an_internal_error() -> None:
     head = '<meta property="article:published_time" content="March 5, 2024 10:00 EST">'
     result = clean(html_page(ENGLISH, head=head))
