@@ -21,7 +21,8 @@ import os
 import re
 import socket
 import threading
-from typing import Any, ClassVar, cast
+from functools import partial
+from typing import cast
 
 import redis
 from celery import bootsteps
@@ -30,6 +31,7 @@ from workers.messages import JOB_ID_PATTERN, job_id_for_payload
 from workers.producer import CleanerClient
 from workers.publisher import connect
 from workers.settings import WorkerSettings
+from workers.steps import Loop, thread_step
 
 log = logging.getLogger(__name__)
 
@@ -134,30 +136,13 @@ def _beat(settings: WorkerSettings) -> None:
 def inbox_step(settings: WorkerSettings) -> type[bootsteps.StartStopStep]:
     """The worker bootstep that runs the drainer thread in the worker's main process."""
 
-    class InboxStep(bootsteps.StartStopStep):  # type: ignore[misc]  # celery is untyped
-        requires: ClassVar = {"celery.worker.components:Pool"}
+    def make_loop() -> Loop:
+        client = connect(str(settings.redis_url))
+        drainer = None
+        if settings.inbox_enabled:
+            consumer = f"{socket.gethostname()}-{os.getpid()}"
+            drainer = InboxDrainer(client, CleanerClient(settings, client=client), settings,
+                                   consumer)
+        return partial(run_drainer, drainer, client, settings)
 
-        def __init__(self, worker: Any, **kwargs: Any) -> None:
-            super().__init__(worker, **kwargs)
-            self._stop = threading.Event()
-            self._thread: threading.Thread | None = None
-
-        def start(self, worker: Any) -> None:
-            client = connect(str(settings.redis_url))
-            drainer = None
-            if settings.inbox_enabled:
-                consumer = f"{socket.gethostname()}-{os.getpid()}"
-                drainer = InboxDrainer(client, CleanerClient(settings, client=client), settings,
-                                       consumer)
-            self._thread = threading.Thread(
-                target=run_drainer, args=(drainer, client, settings, self._stop),
-                name="cleaner-inbox", daemon=True,
-            )
-            self._thread.start()
-
-        def stop(self, worker: Any) -> None:
-            self._stop.set()
-            if self._thread is not None:
-                self._thread.join(timeout=5)
-
-    return InboxStep
+    return thread_step("cleaner-inbox", make_loop)

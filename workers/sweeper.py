@@ -36,7 +36,8 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, ClassVar, cast
+from functools import partial
+from typing import cast
 
 import redis
 from celery import bootsteps
@@ -46,6 +47,7 @@ from workers.messages import FailedMessage, FailReason
 from workers.producer import CleanerClient
 from workers.publisher import RedisPublisher, ResultPublisher, connect
 from workers.settings import WorkerSettings
+from workers.steps import thread_step
 
 log = logging.getLogger(__name__)
 
@@ -196,28 +198,9 @@ def run_sweeper(sweeper: Sweeper, settings: WorkerSettings, stop: threading.Even
 
 def sweeper_step(settings: WorkerSettings) -> type[bootsteps.StartStopStep]:
     """The worker bootstep that runs the sweeper thread in the worker's main process."""
-
-    class SweeperStep(bootsteps.StartStopStep):  # type: ignore[misc]  # celery is untyped
-        requires: ClassVar = {"celery.worker.components:Pool"}
-
-        def __init__(self, worker: Any, **kwargs: Any) -> None:
-            super().__init__(worker, **kwargs)
-            self._stop = threading.Event()
-            self._thread: threading.Thread | None = None
-
-        def start(self, worker: Any) -> None:
-            self._thread = threading.Thread(
-                target=run_sweeper, args=(make_sweeper(settings), settings, self._stop),
-                name="cleaner-sweeper", daemon=True,
-            )
-            self._thread.start()
-
-        def stop(self, worker: Any) -> None:
-            self._stop.set()
-            if self._thread is not None:
-                self._thread.join(timeout=5)
-
-    return SweeperStep
+    return thread_step(
+        "cleaner-sweeper", lambda: partial(run_sweeper, make_sweeper(settings), settings)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
