@@ -29,8 +29,8 @@ __all__ = [
     "CleanerError",
     "Mode",
     "PageRejected",
-    "Rejected",
     "RejectReason",
+    "Rejected",
     "RemovedBlock",
     "clean",
 ]
