@@ -331,18 +331,32 @@ def _rules_by_stem() -> dict[str, tuple[int, ...]]:
 
 
 _RULES_BY_STEM = _rules_by_stem()
+# Set operations against a frozenset cost the smaller side; against the dict itself
+# `set.intersection` walks all of the dict's keys for every line.
+_GATE_STEMS = frozenset(_RULES_BY_STEM)
+_MARKED_RULES = tuple((index, rule) for index, rule in enumerate(PATTERN_RULES) if rule.marks)
+_MARKS = "".join(sorted({mark for _, rule in _MARKED_RULES for mark in rule.marks}))
+_ANY_MARK = re.compile(f"[{re.escape(_MARKS)}]")  # one scan before any rule's own mark test
 
 
 def _first_pattern_rule(text: str, n_words: int) -> BlockKind | None:
     """The first rule (in `PATTERN_RULES` order) whose gate opens and whose regex matches."""
     if n_words > MAX_PROMPT_WORDS:
         return None
-    stems = stems_of(text)
-    gated = {i for stem in stems.intersection(_RULES_BY_STEM) for i in _RULES_BY_STEM[stem]}
+    gated = _open_gates(text)
+    if not gated:  # most lines: no rule shares a stem or a mark with them
+        return None
     folded = text.casefold()
-    for index, rule in enumerate(PATTERN_RULES):
-        if n_words > rule.max_words:
-            continue
-        if (index in gated or rule.marked(text)) and rule.search(text, folded):
+    for index in sorted(gated):
+        rule = PATTERN_RULES[index]
+        if n_words <= rule.max_words and rule.search(text, folded):
             return rule.kind
     return None
+
+
+def _open_gates(text: str) -> set[int]:
+    """Indexes of the rules whose gate `text` opens: a shared word stem, or a mark."""
+    gated = {i for stem in stems_of(text) & _GATE_STEMS for i in _RULES_BY_STEM[stem]}
+    if _ANY_MARK.search(text):
+        gated.update(index for index, rule in _MARKED_RULES if rule.marked(text))
+    return gated

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 import numpy as np
 
@@ -34,7 +35,7 @@ STOPWORDS = frozenset(
 DETECTOR_KINDS: tuple[BlockKind, ...] = tuple(
     kind for kind in BlockKind if kind not in {BlockKind.BODY, BlockKind.TITLE}
 )
-_WORD = re.compile(r"\w+")
+_WORD_OR_NEWLINE = re.compile(r"\w+|\n")
 _TOKENS = 5  # the shape column that briefly holds the token count
 _CHAR_COLUMNS = [5, 6, 7, 14]  # capitalised tokens, digits, punctuation, upper case
 _SENTENCE_END = frozenset(".!?\"'”’»)…:;")
@@ -51,13 +52,7 @@ NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
 
 def line_features(lines: tuple[Line, ...]) -> np.ndarray:
     """One row of context-free features per line."""
-    counts: dict[str, int] = {}
-    for line in lines:
-        counts[line.text] = counts.get(line.text, 0) + 1
-    total = max(len(lines), 1)
-    shape = [_shape_row(line, index / total, counts[line.text])
-             for index, line in enumerate(lines)]
-    shape_matrix = np.asarray(shape, dtype=np.float32).reshape(len(lines), SHAPE_FEATURES)
+    shape_matrix = _shape_columns(lines)
     if lines:
         shape_matrix[:, _CHAR_COLUMNS] = _char_class_shares(lines, shape_matrix[:, _TOKENS])
     kinds = np.zeros((len(lines), len(DETECTOR_KINDS)), dtype=np.float32)
@@ -67,35 +62,65 @@ def line_features(lines: tuple[Line, ...]) -> np.ndarray:
     return np.hstack([shape_matrix, kinds])
 
 
-def _shape_row(line: Line, position: float, copies: int) -> list[float]:
-    """The features Python's string methods give cheaply; char-class shares come later."""
-    text = line.text
-    words = text.split()
-    n_words = len(words) or 1
-    tokens = _WORD.findall(text[:CHAR_SAMPLE].casefold())
-    n_tokens = len(tokens) or 1
-    return [
-        math.log1p(len(text)),
-        math.log1p(len(words)),
-        float(text[-1] in _SENTENCE_END),
-        float(text[-1] == ":"),
-        sum(map(STOPWORDS.__contains__, tokens)) / n_tokens,
+def _shape_columns(lines: tuple[Line, ...]) -> np.ndarray:
+    """The features Python's string methods give cheaply; char-class shares come later.
+
+    Built a column at a time over the page (each a tight comprehension or map of
+    C string methods, far cheaper than a Python row per line), every value computed
+    in double precision exactly as before and rounded to float32 once, so the model
+    sees bit-identical inputs.
+    """
+    texts = [line.text for line in lines]
+    counts = Counter(texts)
+    total = max(len(lines), 1)
+    lengths = list(map(len, texts))
+    word_counts = [len(text.split()) for text in texts]
+    n_words = [count or 1 for count in word_counts]
+    n_tokens, stopwords = _token_counts(texts)
+    columns: list[list[float] | list[int] | list[bool] | np.ndarray] = [
+        list(map(math.log1p, lengths)),
+        list(map(math.log1p, word_counts)),
+        [text[-1] in _SENTENCE_END for text in texts],
+        [text[-1] == ":" for text in texts],
+        stopwords / n_tokens,
         n_tokens,  # _TOKENS: replaced by the capitalised-token share
-        0.0,  # digit share
-        0.0,  # punctuation share
-        float(line.blank_before),
-        float(line.blank_after),
-        position,
-        math.log(copies),
-        float(text[:1] in "-•*·–—►▶" or text[:2].rstrip(".)").isdigit()),
-        float(text.count("|")),
-        0.0,  # upper-case share of letters
-        text.count(",") / n_words,
-        float(text.count(". ") + text.count("? ") + text.count("! ")),
-        len(text) / n_words,
-        float("@" in text or "http" in text or "www." in text),
-        float(len(words) <= 2),
+        [0] * len(texts),  # digit share
+        [0] * len(texts),  # punctuation share
+        [line.blank_before for line in lines],
+        [line.blank_after for line in lines],
+        [index / total for index in range(len(lines))],
+        [math.log(counts[text]) for text in texts],
+        [text[:1] in "-•*·–—►▶" or text[:2].rstrip(".)").isdigit() for text in texts],
+        [text.count("|") for text in texts],
+        [0] * len(texts),  # upper-case share of letters
+        [text.count(",") / n for text, n in zip(texts, n_words, strict=True)],
+        [text.count(". ") + text.count("? ") + text.count("! ") for text in texts],
+        [length / n for length, n in zip(lengths, n_words, strict=True)],
+        ["@" in text or "http" in text or "www." in text for text in texts],
+        [count <= 2 for count in word_counts],
     ]
+    matrix = np.empty((len(lines), SHAPE_FEATURES), dtype=np.float32)
+    for index, column in enumerate(columns):
+        matrix[:, index] = column
+    return matrix
+
+
+def _token_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Word tokens (at least 1) and stop words among them in each line's first
+    `CHAR_SAMPLE` characters, from one regex pass over the whole page's samples.
+
+    A token never spans the newline joining two samples, and case folding goes
+    character by character, so each line gets exactly the tokens of its own sample.
+    """
+    sample = "\n".join(text[:CHAR_SAMPLE] for text in texts).casefold()
+    tokens = _WORD_OR_NEWLINE.findall(sample)
+    is_newline = np.fromiter(map("\n".__eq__, tokens), dtype=bool, count=len(tokens))
+    is_stopword = np.fromiter(map(STOPWORDS.__contains__, tokens), dtype=bool,
+                              count=len(tokens))
+    line_of = np.cumsum(is_newline)  # which line each token belongs to
+    n_tokens = np.bincount(line_of[~is_newline], minlength=len(texts))
+    stopwords = np.bincount(line_of[is_stopword], minlength=len(texts))
+    return np.maximum(n_tokens, 1).astype(np.float64), stopwords.astype(np.float64)
 
 
 def _char_class_shares(lines: tuple[Line, ...], tokens: np.ndarray) -> np.ndarray:

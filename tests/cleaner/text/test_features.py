@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from cleaner.text.features import (
+    CHAR_SAMPLE,
     CONTEXT_WINDOWS,
     NEIGHBOUR_OFFSETS,
     OWN_FEATURES,
+    STOPWORDS,
+    _token_counts,
     context_features,
     line_features,
 )
@@ -43,3 +48,15 @@ def test_empty_pages_give_empty_matrices() -> None:
     own = line_features(())
     assert own.shape == (0, OWN_FEATURES)
     assert context_features(own, np.zeros(0, dtype=np.float32)).shape[0] == 0
+
+
+def test_page_wide_token_counts_match_each_line_tokenised_alone() -> None:
+    """`_token_counts` tokenises the whole page at once; each line must get exactly the
+    tokens its own sample has (case folding that grows a word, lines without words)."""
+    texts = ["The council and the mayor", "STRASSE ß İstanbul", "—", "x" * (CHAR_SAMPLE + 5),
+             "le chat est là", "12 345 _under_score"]
+    n_tokens, stopwords = _token_counts(texts)
+    for index, text in enumerate(texts):
+        tokens = re.findall(r"\w+", text[:CHAR_SAMPLE].casefold())
+        assert n_tokens[index] == max(len(tokens), 1)
+        assert stopwords[index] == sum(token in STOPWORDS for token in tokens)

@@ -25,3 +25,7 @@ def test_long_lines_and_lines_without_a_shared_stem_are_skipped() -> None:
 def test_marks_open_the_gate_without_a_word() -> None:
     rule = PatternRule(BlockKind.FOOTER, 8, ("©",), marks="©")
     assert rule("© 2025") is BlockKind.FOOTER
+
+
+def test_stems_are_the_first_letters_of_runs_of_three_or_more_letters() -> None:
+    assert stems_of("ab 3abc Défenses x_y_z, e-mail") == {"abc", "défen", "mail"}
