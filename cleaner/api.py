@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cleaner.errors import PageRejected
-from cleaner.html import extract_html
+from cleaner.html.extract import extract_html
 from cleaner.models import CleanedDocument, Extraction, Mode, RawPage, Rejected, RejectReason
 from cleaner.options import DEFAULT_OPTIONS, CleanOptions
 from cleaner.stages.assemble import assemble
 from cleaner.stages.decode import decode
-from cleaner.text import extract_text
+from cleaner.text.extract import extract_text
 
 Extractor = Callable[[RawPage, str | None, CleanOptions], Extraction]
 EXTRACTORS: dict[Mode, Extractor] = {Mode.HTML: extract_html, Mode.TEXT: extract_text}

@@ -1,5 +1,1 @@
-"""HTML mode: markup -> classified blocks + metadata."""
-
-from cleaner.html.extract import extract_html
-
-__all__ = ["extract_html"]
+"""HTML mode: markup -> classified blocks + metadata (entry point: `cleaner.html.extract`)."""

@@ -21,9 +21,9 @@ as removed blocks, with the detector's kind where one knows them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 
+from cleaner.detectors import detect
 from cleaner.html.candidates import Candidate
 from cleaner.models import Block, BlockKind
 
@@ -72,7 +72,6 @@ def select(
 def label_furniture(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     """Mark short body blocks a detector names as promotion (share, newsletter, donation,
     related, bio...) with that kind: engines keep them when they sit inside the article."""
-    detect = _detector()
     return tuple(
         replace(block, kind=kind, first_kind=kind)
         if block.kind is BlockKind.BODY and len(block.text.split()) <= MAX_FURNITURE_WORDS
@@ -95,7 +94,6 @@ def dropped_blocks(
     chosen: Candidate, other: Candidate, title: str | None = None
 ) -> tuple[Block, ...]:
     """Blocks of the other reading that the chosen one left out, each with its kind."""
-    detect = _detector()
     kept = {_squash(block.text) for block in chosen.blocks}
     headline = _squash(title or "")
     dropped: list[Block] = []
@@ -124,10 +122,3 @@ def label_title(blocks: tuple[Block, ...], title: str | None) -> tuple[Block, ..
 def _squash(text: str) -> str:
     return _NON_WORD.sub("", text.casefold())
 
-
-def _detector() -> Callable[[str], BlockKind | None]:
-    # Imported here: cleaner.detectors imports cleaner.text, whose package imports
-    # cleaner.detectors back; a top-level import from cleaner.html closes that cycle.
-    from cleaner.detectors import detect  # noqa: PLC0415
-
-    return detect

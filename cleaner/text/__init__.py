@@ -1,5 +1,6 @@
-"""Text-dump mode: one visible block per line -> classified blocks + metadata."""
+"""Text-dump mode: one visible block per line -> classified blocks + metadata.
 
-from cleaner.text.extract import extract_text
-
-__all__ = ["extract_text"]
+The entry point is `cleaner.text.extract.extract_text`. The package itself
+imports nothing, so the shared `cleaner.detectors` can use its text helpers
+(dates, lexicons, phrases) without importing the whole pipeline.
+"""

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cleaner.api import clean
-from cleaner.html import extract_html
+from cleaner.html.extract import extract_html
 from cleaner.models import BlockKind, Extraction, Mode, RawPage, RejectReason
 from cleaner.options import DEFAULT_OPTIONS
 

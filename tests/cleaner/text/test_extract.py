@@ -8,7 +8,7 @@ import pytest
 
 from cleaner.models import BlockKind, Mode, RawPage
 from cleaner.options import DEFAULT_OPTIONS
-from cleaner.text import extract_text
+from cleaner.text.extract import extract_text
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 STORY = (
