@@ -16,7 +16,10 @@ def test_a_small_chaos_run_loses_and_duplicates_nothing(tmp_path: Path,
     figures, summary = run_chaos(jobs=300, kills=2, workers=2, workdir=tmp_path)
     assert (figures.lost, figures.duplicated) == ([], []), figures.lines()
     assert figures.submitted == figures.done + sum(figures.failed.values()) == 300
-    assert figures.failed == {"empty": 3}  # the load's deliberately empty pages
+    assert figures.failed["empty"] == 3  # the load's deliberately empty pages
+    # A page cleaned while Redis is down can outlive the short soft limit (its publish
+    # retries) or the delivery cap: failed with its reason, never lost or doubled.
+    assert set(figures.failed) <= {"empty", "timeout", "crashed"}, figures.lines()
     assert "1 Redis restart" in summary
     printed = capsys.readouterr().out
     assert "redis SIGKILLed and restarted" in printed
