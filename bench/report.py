@@ -28,6 +28,20 @@ BASELINES = [
     ("best published on aeb (rs-trafilatura + fallbacks; a commercial API)", "0.970",
      "0.859", ""),
 ]
+# The quality issue's targets: (dataset, metric) -> floor.
+TARGETS = {("aeb", "shingle_f1"): 0.975, ("wcxb-dev", "word_f1"): 0.89,
+           ("wcxb-dev", "title"): 0.85, ("wcxb-dev", "author"): 0.85,
+           ("wcxb-dev", "date"): 0.92, ("text-wcxb-dev", "word_f1"): 0.84,
+           ("text-aeb", "word_f1"): 0.95}
+NOTES = [
+    "Missed targets, what was tried (details in the issue notes):",
+    "- Titles: where <h1> and the site-stripped <title> disagree, the annotators took either "
+    "about evenly; rules and small learned rankers (CV 0.810-0.824) did not reach 0.85.",
+    "- Body: trafilatura + resiliparse behind one adapter with a numbered selection rule; "
+    "non-article pages (collection, listing, product) are the gap to rs-trafilatura.",
+    "- Text dumps: the line model trains on text-wcxb-dev only; its domain cross-validation "
+    "gives 0.799 there (the figure above is measured on its training pages).",
+]
 RS_TRAFILATURA_BY_TYPE = {"article": 0.934, "documentation": 0.938, "service": 0.825,
                           "forum": 0.760, "collection": 0.672, "listing": 0.669,
                           "product": 0.636}
@@ -79,6 +93,13 @@ def render(results: dict[str, tuple[dict[str, Any], str]]) -> str:
         text_f1 = text_types.get(ptype, {}).get("word_f1")
         lines.append(f"| {ptype} | {s['pages']} | {f(s['word_f1'])} | {f(text_f1)} | "
                      f"{f(RS_TRAFILATURA_BY_TYPE.get(ptype))} |")
+    lines += ["", "## Against the targets", "", "| dataset | metric | ours | target | met |",
+              "|---|---|---|---|---|"]
+    for (name, metric), target in TARGETS.items():
+        ours = results[name][0]["overall"][metric]
+        lines.append(f"| {name} | {metric} | {f(ours)} | {target:.3f} | "
+                     f"{'yes' if ours is not None and ours >= target else 'no'} |")
+    lines += ["", *NOTES]
     lines += ["", "## Speed of these runs", ""]
     lines += [f"- {name}: {speed}" for name, (_, speed) in results.items()]
     return "\n".join(lines) + "\n"
