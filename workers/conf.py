@@ -60,10 +60,10 @@ def _crash_safety(settings: WorkerSettings) -> dict[str, Any]:
         "result_backend_transport_options": {"visibility_timeout": visibility},
         "visibility_timeout": visibility,
         # Ack after the task ran; a killed child's task goes back to the queue
-        # (our delivery counter caps the loop); reserve one task at a time
+        # (our delivery counter caps the loop); reserve one task at a time by default
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
-        "worker_prefetch_multiplier": 1,
+        "worker_prefetch_multiplier": settings.prefetch_multiplier,
         "task_soft_time_limit": settings.soft_time_limit,
         "task_time_limit": settings.time_limit,
         # A lost broker connection means our ack cannot land: stop, it is redelivered
