@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from cleaner.api import clean
 from cleaner.bench import Page
-from cleaner.evaluate import Shingles, shingle_f1, word_f1
+from cleaner.evaluate import Shares, shingle_f1, shingle_shares, word_prf
 from cleaner.models import CleanedDocument
 from cleaner.options import CleanOptions
 
@@ -87,14 +87,14 @@ class EngineScore:
     seconds: float = 0.0
     pages: int = 0
     word_f1s: list[float] = field(default_factory=list)
-    shingles: list[Shingles] = field(default_factory=list)
+    shingles: list[Shares] = field(default_factory=list)
 
     def add(self, seconds: float, text: str, truth: str | None) -> None:
         self.seconds += seconds
         self.pages += 1
         if truth is not None and self.name not in FLOORS:
-            self.word_f1s.append(word_f1(truth, text))
-            self.shingles.append(Shingles.of(truth, text))
+            self.word_f1s.append(word_prf(truth, text)[2])
+            self.shingles.append(shingle_shares(truth, text))
 
     @property
     def pages_per_second(self) -> float:

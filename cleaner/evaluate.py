@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -34,54 +33,55 @@ def load_truth(dataset: Path) -> dict[str, str]:
     return truth
 
 
-def word_f1(true: str, pred: str) -> float:
-    """WCXB's bag-of-words F1 over lower-cased \\w+ tokens."""
-    t = Counter(_WORD.findall(true.lower()))
-    p = Counter(_WORD.findall(pred.lower()))
-    if not t or not p:
-        return float(not t and not p)
+Shares = tuple[float, float, float]
+
+
+def word_prf(true: str, pred: str) -> Shares:
+    """WCXB's bag-of-words precision, recall, F1 over lower-cased \\w+ tokens."""
+    t = Counter(_WORD.findall((true or "").lower()))
+    p = Counter(_WORD.findall((pred or "").lower()))
+    if not t:
+        return (1.0, 1.0, 1.0) if not p else (0.0, 0.0, 0.0)
+    if not p:
+        return (0.0, 0.0, 0.0)
     overlap = sum((t & p).values())
-    if not overlap:
-        return 0.0
     precision, recall = overlap / sum(p.values()), overlap / sum(t.values())
-    return 2 * precision * recall / (precision + recall)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
 
 
-@dataclass(frozen=True, slots=True)
-class Shingles:
-    """Per-page shingle shares (tp, fp, fn), normalised to sum 1 as ScrapingHub does."""
-
-    tp: float
-    fp: float
-    fn: float
-
-    @classmethod
-    def of(cls, true: str, pred: str) -> Shingles:
-        t, p = _shingles(true), _shingles(pred)
-        tp, fp, fn = sum((t & p).values()), sum((p - t).values()), sum((t - p).values())
-        total = tp + fp + fn
-        return cls(tp / total, fp / total, fn / total) if total else cls(0.0, 0.0, 0.0)
+def shingles(text: str, n: int = SHINGLE_SIZE) -> Counter[tuple[str, ...]]:
+    tokens = _WORD.findall(text or "")
+    spans = (tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)))
+    return Counter(span for span in spans if span)
 
 
-def shingle_f1(pages: list[Shingles]) -> float:
+def shingle_shares(true: str, pred: str) -> Shares:
+    """(TP, FP, FN) of 4-gram shingles, normalised to sum 1 as ScrapingHub does
+    (all 0 when both are empty)."""
+    t, p = shingles(true), shingles(pred)
+    tp, fp, fn = sum((t & p).values()), sum((p - t).values()), sum((t - p).values())
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def shingle_precision(tp: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    return 0.0 if tp == fp == 0 else tp / (tp + fp)
+
+
+def shingle_recall(tp: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    return 0.0 if tp == fn == 0 else tp / (tp + fn)
+
+
+def shingle_f1(pages: list[Shares]) -> float:
     """F1 of the page-averaged shingle precision and recall (the benchmark's definition)."""
-    precisions = [_precision(s) for s in pages if s.tp + s.fp > 0]
-    recalls = [_recall(s) for s in pages if s.tp + s.fn > 0]
+    precisions = [shingle_precision(*s) for s in pages if s[0] + s[1] > 0]
+    recalls = [shingle_recall(*s) for s in pages if s[0] + s[2] > 0]
     if not precisions or not recalls:
         return 0.0
     p, r = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
     return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def _shingles(text: str) -> Counter[tuple[str, ...]]:
-    tokens = _WORD.findall(text)
-    n = SHINGLE_SIZE
-    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens)
-
-
-def _precision(s: Shingles) -> float:
-    return 1.0 if s.fp == s.fn == 0 else s.tp / (s.tp + s.fp)
-
-
-def _recall(s: Shingles) -> float:
-    return 1.0 if s.fp == s.fn == 0 else s.tp / (s.tp + s.fn)

@@ -15,20 +15,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-WORD = re.compile(r"\w+", re.UNICODE)
-SHINGLE_SIZE = 4
+# The body metrics live in the library: `cleaner bench --compare` and this gate share them.
+from cleaner.evaluate import (
+    Shares,
+    shingle_precision,
+    shingle_recall,
+    shingle_shares,
+    word_prf,
+)
+
+WORD = re.compile(r"\w+", re.UNICODE)  # score.py's folding of metadata values
 DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 # score.py counts a title as matching when the shorter covers 80% of the longer (site suffixes).
 TITLE_COVER = 0.8
-
-Shares = tuple[float, float, float]
-
 
 @dataclass(frozen=True, slots=True)
 class Truth:
@@ -54,46 +58,6 @@ class PageScore:
 
 
 # ---------------------------------------------------------------- body
-
-
-def shingles(text: str, n: int = SHINGLE_SIZE) -> Counter[tuple[str, ...]]:
-    tokens = WORD.findall(text or "")
-    spans = (tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)))
-    return Counter(span for span in spans if span)
-
-
-def shingle_shares(true: str, pred: str) -> Shares:
-    """(TP, FP, FN) of 4-gram shingles, normalised to sum 1 (all 0 when both are empty)."""
-    t, p = shingles(true), shingles(pred)
-    tp, fp, fn = sum((t & p).values()), sum((p - t).values()), sum((t - p).values())
-    total = tp + fp + fn
-    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
-
-
-def shingle_precision(tp: float, fp: float, fn: float) -> float:
-    if fp == fn == 0:
-        return 1.0
-    return 0.0 if tp == fp == 0 else tp / (tp + fp)
-
-
-def shingle_recall(tp: float, fp: float, fn: float) -> float:
-    if fp == fn == 0:
-        return 1.0
-    return 0.0 if tp == fn == 0 else tp / (tp + fn)
-
-
-def word_prf(true: str, pred: str) -> Shares:
-    """Bag-of-words precision, recall, F1 of lower-cased \\w+ tokens."""
-    t = Counter(WORD.findall((true or "").lower()))
-    p = Counter(WORD.findall((pred or "").lower()))
-    if not t:
-        return (1.0, 1.0, 1.0) if not p else (0.0, 0.0, 0.0)
-    if not p:
-        return (0.0, 0.0, 0.0)
-    overlap = sum((t & p).values())
-    precision, recall = overlap / sum(p.values()), overlap / sum(t.values())
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
 
 
 def snippet_rate(text: str, snippets: Iterable[str]) -> float | None:
