@@ -43,29 +43,29 @@ redis.call('EXPIRE', KEYS[6], ARGV[6])
 return 1
 """
 
-# A job that already has an outcome (a leftover copy after a crash or a sweep) is
-# settled without running again: for a page that kills its worker, that is one kill less.
-_SETTLE_IF_DONE_LUA = """
-if redis.call('EXISTS', KEYS[1]) == 0 then
+# One round trip before each run. A job that already has an outcome (a leftover
+# copy after a crash or a sweep) is settled without running again: for a page that
+# kills its worker, that is one kill less. Otherwise the delivery is counted and
+# the start stamped (a sign of life: the sweeper measures its deadline from it).
+_BEGIN_DELIVERY_LUA = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  redis.call('HDEL', KEYS[3], ARGV[1])
+  redis.call('HDEL', KEYS[5], ARGV[1])
+  redis.call('HINCRBY', KEYS[4], 'duplicate', 1)
   return 0
 end
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('HDEL', KEYS[3], ARGV[1])
-redis.call('HDEL', KEYS[5], ARGV[1])
-redis.call('HINCRBY', KEYS[4], 'duplicate', 1)
-return 1
+redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[1])
+return redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
 """
 
 
 class ResultPublisher(Protocol):
     """What the task needs from a result store."""
 
-    def settle_if_done(self, job_id: str) -> bool:
-        """True (and the ledger cleared) if the job already has an outcome."""
-        ...
-
-    def record_delivery(self, job_id: str) -> int:
-        """Count one more delivery of the job; return the count (1 on the first)."""
+    def begin_delivery(self, job_id: str) -> int | None:
+        """Count one more delivery of the job and return the count (1 on the first);
+        None (and the ledger cleared) if the job already has an outcome."""
         ...
 
     def publish(self, message: ResultMessage) -> bool:
@@ -81,20 +81,13 @@ class RedisPublisher:
         self._keys = settings.keys
         self._settings = settings
         self._publish = client.register_script(_PUBLISH_LUA)
-        self._settle_if_done = client.register_script(_SETTLE_IF_DONE_LUA)
+        self._begin_delivery = client.register_script(_BEGIN_DELIVERY_LUA)
 
-    def settle_if_done(self, job_id: str) -> bool:
+    def begin_delivery(self, job_id: str) -> int | None:
         keys = self._keys
         script_keys = [keys.doc(job_id), keys.pending, keys.deliveries, keys.stats, keys.jobs]
-        return bool(self._settle_if_done(keys=script_keys, args=[job_id]))
-
-    def record_delivery(self, job_id: str) -> int:
-        with self._redis.pipeline(transaction=False) as pipe:
-            pipe.hincrby(self._keys.deliveries, job_id, 1)
-            # a start is a sign of life: the sweeper measures its deadline from the last one
-            pipe.zadd(self._keys.pending, {job_id: time.time()}, xx=True)
-            count, _ = pipe.execute()
-        return int(count)
+        count = int(self._begin_delivery(keys=script_keys, args=[job_id, time.time()]))
+        return count or None
 
     def publish(self, message: ResultMessage) -> bool:
         keys, payload = self._keys, message.model_dump_json(exclude_none=True)
@@ -124,14 +117,11 @@ class InMemoryPublisher:
     deliveries: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
 
-    def settle_if_done(self, job_id: str) -> bool:
-        if job_id not in self.documents:
-            return False
-        self.deliveries.pop(job_id, None)
-        self.duplicates += 1
-        return True
-
-    def record_delivery(self, job_id: str) -> int:
+    def begin_delivery(self, job_id: str) -> int | None:
+        if job_id in self.documents:
+            self.deliveries.pop(job_id, None)
+            self.duplicates += 1
+            return None
         self.deliveries[job_id] = self.deliveries.get(job_id, 0) + 1
         return self.deliveries[job_id]
 

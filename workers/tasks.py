@@ -40,9 +40,9 @@ def clean_job(
     """Clean one job message and publish its outcome (idempotent by job id).
 
     None when the job already had an outcome: a leftover copy is not run again."""
-    if publisher.settle_if_done(job_id):
+    deliveries = publisher.begin_delivery(job_id)
+    if deliveries is None:
         return None
-    deliveries = publisher.record_delivery(job_id)
     if deliveries > settings.max_deliveries:  # it keeps killing workers: stop the loop
         detail = f"delivered {deliveries} times without an outcome (killed or lost worker)"
         message: ResultMessage = _failed(job_id, FailReason.CRASHED, detail, payload, settings)

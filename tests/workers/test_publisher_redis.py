@@ -19,7 +19,7 @@ def test_publishing_twice_leaves_one_document_and_one_entry(
     keys = unit_settings.keys
     publisher = RedisPublisher(redis_db, unit_settings)
     redis_db.zadd(keys.pending, {"a": 1.0})
-    assert publisher.record_delivery("a") == 1
+    assert publisher.begin_delivery("a") == 1
     message = CleanedMessage(id="a", document={"text": "t", "word_count": 1})
     assert publisher.publish(message) is True
     assert publisher.publish(message.model_copy(update={"document": {"text": "other"}})) is False
@@ -51,3 +51,27 @@ def test_the_results_stream_is_capped(redis_db: redis.Redis, unit_settings: Work
     for n in range(300):
         publisher.publish(CleanedMessage(id=f"j{n}", document={"word_count": n}))
     assert redis_db.xlen(settings.keys.results) < 300  # approximate: trimmed by whole nodes
+
+
+def test_a_delivery_of_a_finished_job_settles_it_instead_of_counting(
+    redis_db: redis.Redis, unit_settings: WorkerSettings
+) -> None:
+    keys = unit_settings.keys
+    publisher = RedisPublisher(redis_db, unit_settings)
+    publisher.publish(CleanedMessage(id="c", document={"text": "t", "word_count": 1}))
+    redis_db.zadd(keys.pending, {"c": 1.0})  # a leftover copy, still in the ledger
+    assert publisher.begin_delivery("c") is None
+    assert (redis_db.zcard(keys.pending), redis_db.hlen(keys.deliveries)) == (0, 0)
+    assert ResultStore(redis_db, unit_settings).stats().duplicate == 1
+
+
+def test_a_delivery_stamps_the_start_of_a_pending_job_only(
+    redis_db: redis.Redis, unit_settings: WorkerSettings
+) -> None:
+    keys = unit_settings.keys
+    publisher = RedisPublisher(redis_db, unit_settings)
+    redis_db.zadd(keys.pending, {"d": 1.0})
+    assert [publisher.begin_delivery("d"), publisher.begin_delivery("d")] == [1, 2]
+    assert redis_db.zscore(keys.pending, "d") > 1.0  # the sweeper's clock restarts
+    assert publisher.begin_delivery("unknown") == 1
+    assert redis_db.zscore(keys.pending, "unknown") is None  # never adds to the ledger

@@ -113,7 +113,7 @@ def test_a_job_that_started_within_the_deadline_is_not_lost(
 ) -> None:
     ids = submit(client, 1)
     lose_head(client.redis, settings)
-    RedisPublisher(client.redis, settings).record_delivery(ids[0])  # a worker started it
+    RedisPublisher(client.redis, settings).begin_delivery(ids[0])  # a worker started it
     assert sweeper.sweep_now().lost == 0
 
 
