@@ -26,12 +26,18 @@ def clean(
     url: str | None = None,
     content_type: str | None = None,
     options: CleanOptions = DEFAULT_OPTIONS,
+    propagate: tuple[type[BaseException], ...] = (),
 ) -> CleanedDocument | Rejected:
-    """Clean one raw page. Never raises for a bad page: returns `Rejected` with a reason."""
+    """Clean one raw page. Never raises for a bad page: returns `Rejected` with a reason.
+
+    `propagate`: exceptions the caller raises into the run to stop it (a worker's
+    soft time limit) and wants back as they are, not as an `internal_error`."""
     try:
         page = decode(raw, content_type=content_type, options=options)
         extraction = EXTRACTORS[page.mode](page, url, options)
         return assemble(extraction, page, url=url, options=options)
+    except propagate:
+        raise
     except PageRejected as rejection:
         return rejection.to_result(url)
     except (RecursionError, MemoryError) as exc:  # pathological markup: answer, don't crash

@@ -16,7 +16,7 @@ import redis
 from billiard.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery import Celery, Task
 
-from cleaner import CleanedDocument, CleanOptions, Rejected, RejectReason, clean
+from cleaner import CleanedDocument, CleanOptions, Rejected, clean
 from workers.conf import TASK_NAME
 from workers.messages import (
     CleanedMessage,
@@ -55,8 +55,8 @@ def clean_job(
         except JobError as error:
             message = _failed(job_id, error.reason, error.detail, payload, settings)
         else:
-            result = _clean_within_time_limit(raw, job, options)
-            message = _outcome(job_id, job, result, payload, settings)
+            message = _clean_within_time_limit(job_id, job, raw, payload, settings=settings,
+                                               options=options)
     publisher.publish(message)
     return message
 
@@ -69,30 +69,32 @@ def clean_options(settings: WorkerSettings) -> CleanOptions:
 
 
 def _clean_within_time_limit(
-    raw: bytes, job: Job, options: CleanOptions
-) -> CleanedDocument | Rejected:
+    job_id: str, job: Job, raw: bytes, payload: str, *, settings: WorkerSettings,
+    options: CleanOptions,
+) -> ResultMessage:
     try:
-        return clean(raw, url=job.url, content_type=job.content_type, options=options)
-    except SoftTimeLimitExceeded:
-        return Rejected(reason=RejectReason.INTERNAL_ERROR, detail="SoftTimeLimitExceeded")
+        result = clean(raw, url=job.url, content_type=job.content_type, options=options,
+                       propagate=(SoftTimeLimitExceeded,))
+    except SoftTimeLimitExceeded:  # billiard raised it into the page's run: stop, answer
+        detail = f"ran past the soft time limit of {settings.soft_time_limit} s"
+        return _failed(job_id, FailReason.TIMEOUT, detail, payload, settings, **_passthrough(job))
+    return _outcome(job_id, job, result, payload, settings)
 
 
 def _outcome(
     job_id: str, job: Job, result: CleanedDocument | Rejected, payload: str,
     settings: WorkerSettings,
 ) -> ResultMessage:
-    passthrough: dict[str, Any] = {
-        "url": job.url, "source": job.source, "fetched_at": job.fetched_at, "meta": job.meta,
-    }
     if isinstance(result, CleanedDocument):
         document = result.model_dump(mode="json", exclude_none=True)
-        return CleanedMessage(id=job_id, document=document, **passthrough)
-    reason = FailReason(result.reason.value)
-    # clean() turns every exception into internal_error, the soft time limit's too
-    if reason is FailReason.INTERNAL_ERROR and result.detail.startswith("SoftTimeLimitExceeded"):
-        reason = FailReason.TIMEOUT
-    return _failed(job_id, reason, result.detail, payload, settings, title=result.title,
-                   **passthrough)
+        return CleanedMessage(id=job_id, document=document, **_passthrough(job))
+    return _failed(job_id, FailReason(result.reason.value), result.detail, payload, settings,
+                   title=result.title, **_passthrough(job))
+
+
+def _passthrough(job: Job) -> dict[str, Any]:
+    """The job's fields every outcome carries back, cleaned or failed."""
+    return {"url": job.url, "source": job.source, "fetched_at": job.fetched_at, "meta": job.meta}
 
 
 def _failed(

@@ -265,3 +265,18 @@ def test_unexpected_extractor_failure_is_an_internal_error(
     result = rejected(clean(article_html))
     assert result.reason is RejectReason.INTERNAL_ERROR
     assert "KeyError" in result.detail
+
+
+def test_a_callers_stop_exception_passes_through_when_asked(
+    monkeypatch: pytest.MonkeyPatch, article_html: bytes
+) -> None:
+    class Stop(Exception):  # like billiard's SoftTimeLimitExceeded: an Exception subclass
+        pass
+
+    def stopped(*_args: object) -> None:
+        raise Stop
+
+    monkeypatch.setitem(api.EXTRACTORS, Mode.HTML, stopped)
+    assert rejected(clean(article_html)).reason is RejectReason.INTERNAL_ERROR
+    with pytest.raises(Stop):
+        clean(article_html, propagate=(Stop,))

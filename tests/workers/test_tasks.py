@@ -7,7 +7,8 @@ import json
 import pytest
 from billiard.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
-import workers.tasks
+import cleaner.api
+from cleaner.models import Mode
 from workers.app import make_celery
 from workers.conf import TASK_NAME
 from workers.messages import CleanedMessage, FailedMessage, FailReason, Job, job_id_for_payload
@@ -95,13 +96,17 @@ def test_a_job_delivered_too_often_fails_as_crashed_instead_of_looping(article_t
 
 def test_the_soft_time_limit_fails_the_job_as_timeout(monkeypatch: pytest.MonkeyPatch,
                                                      article_text: bytes) -> None:
-    def slow(*_args: object, **_kwargs: object) -> None:
+    def slow(*_args: object) -> None:  # billiard raises it inside the running page
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(workers.tasks, "clean", slow)
-    message = run("slow", Job.from_content(article_text, id="slow").to_json(), InMemoryPublisher())
+    for mode in Mode:
+        monkeypatch.setitem(cleaner.api.EXTRACTORS, mode, slow)
+    job = Job.from_content(article_text, id="slow", url="https://example.org/a", meta={"n": 1})
+    message = run("slow", job.to_json(), InMemoryPublisher())
     assert isinstance(message, FailedMessage)
     assert message.reason is FailReason.TIMEOUT
+    assert "soft time limit" in message.detail
+    assert (message.url, message.meta) == ("https://example.org/a", {"n": 1})
 
 
 def test_a_hard_time_limit_still_publishes_a_timeout_failure() -> None:
