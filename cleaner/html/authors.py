@@ -1,20 +1,25 @@
 """Authors: a list of names, from what the page declares, then from its byline.
 
-Order of evidence: JSON-LD `author` on the article object, author meta tags,
-microdata, a forum post's author attribute, then a byline element (rel=author,
-class/id naming an author or a byline), then a text line starting "By".
+Order of evidence: JSON-LD `author` persons on the article object, author meta
+tags, microdata (the first item's authors: a question's, not its answers'), a
+forum post's author attribute, then a byline element (rel=author, class/id
+naming an author or a byline), a text line starting "By", a "Written by" label
+followed by the name; last, an organisation the JSON-LD names as author (the
+annotators of wcxb-dev name the person when a byline shows one).
 Byline text is cleaned of its prefix ("By", "Written by"), of the date that
-often follows it, and split on "and" / commas between names.
+often follows it, and split on "and" / commas between names. What the page
+declares may be a lower-case handle; a name read from text must look like one.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Iterator
 
 from lxml.html import HtmlElement
 
-from cleaner.html.sources import PageSources, element_text
+from cleaner.html.sources import JsonObject, PageSources, element_text, jsonld_types
 
 AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "parsely-author",
                "sailthru.author", "byl", "citation_author", "og:article:author")
@@ -31,9 +36,19 @@ BYLINE_XPATH = (
 POSTER_XPATH = ("(//body//*[@data-author or @data-username])[1]"
                 "/@*[name()='data-author' or name()='data-username']")
 # Text bylines: a short element whose own text starts with a byline prefix.
-_BYLINE_PREFIXES = ("By ", "by ", "BY ", "Written by", "Posted by", "Author:")
+# normalize-space trims "By " before <a>Name</a> to "By": a space is put back to compare.
+_BYLINE_PREFIXES = ("By ", "by ", "BY ", "By: ", "by: ", "Written by", "Posted by", "Author:")
 BYLINE_TEXT_XPATH = "//body//*[not(self::script or self::style or self::a)][{}]".format(
-    " or ".join(f"starts-with(normalize-space(text()), '{p}')" for p in _BYLINE_PREFIXES)
+    " or ".join(f"starts-with(concat(normalize-space(text()), ' '), '{p}')"
+                for p in _BYLINE_PREFIXES)
+)
+# A label alone in its element ("Written by", "Article by", "Author"), the name in the next.
+BYLINE_LABEL_XPATH = (
+    "//body//*[not(self::script or self::style)][translate(normalize-space(), "
+    "'ABDEINORTWY', 'abdeinortwy') = 'written by' or translate(normalize-space(), "
+    "'ABDEINORTWY', 'abdeinortwy') = 'article by' or translate(normalize-space(), "
+    "'ABDEINORTWY', 'abdeinortwy') = 'author' or normalize-space() = 'By:']"
+    "/following-sibling::*[1]"
 )
 # How many byline candidates we look at before giving up: past these it is a comment list.
 MAX_BYLINE_CANDIDATES = 12
@@ -48,50 +63,127 @@ _DATE_TAIL = re.compile(
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b)\s*", re.I)
 _NOT_A_NAME = re.compile(r"https?://|www\.|@|\d{3}|^(?:admin|staff|author|by|written by|"
                          r"guest|unknown|editor|posted by)$", re.I)
+# A date read as a name: "October 17", "Dec 17", "Sat, 20 Dec".
+_MONTH_OR_DAY = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+                 r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+                 r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|(?:mon|tues|wednes|thurs|fri"
+                 r"|satur|sun)day)\.?")
+_DATE_LIKE = re.compile(rf"^(?:{_MONTH_OR_DAY})(?:[\s,]+\d|$)|\d\s+(?:{_MONTH_OR_DAY})(?!\w)",
+                        re.I)
+# Interface words that sit where a byline does: a "name" made of them only is not one.
+_UI_WORDS = frozenset({
+    "updated", "published", "posted", "written", "sign", "in", "log", "login", "register",
+    "topic", "author", "authors", "by", "use", "case", "submitting", "share", "follow",
+    "subscribe", "menu", "home", "search", "comments", "reply", "admin",
+})
+# Lower-case words allowed inside a full name ("Ludwig van Beethoven", "Maria de la Cruz").
+_NAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du",
+                             "la", "le", "bin", "ibn", "al", "y", "e"})
+# Forum software marks the thread's opening post (XenForo, NodeBB, phpBB themes).
+_THREAD_START = re.compile(r"thread-?start|topic-owner|original-?post|first-?post", re.I)
 
 
 def find_authors(sources: PageSources, tree: HtmlElement) -> tuple[str, ...]:
-    for candidates in (_jsonld_authors(sources), _meta_authors(sources),
-                       sources.itemprops.get("author", ()), tree.xpath(POSTER_XPATH)):
-        if names := clean_names(candidates):
+    persons, organisations = _jsonld_authors(sources)
+    for candidates in (persons, _meta_authors(sources), _microdata_authors(tree),
+                       tree.xpath(POSTER_XPATH)):
+        if names := clean_names(candidates, declared=True):
             return names
-    return _byline_names(tree, BYLINE_XPATH) or _byline_names(tree, BYLINE_TEXT_XPATH)
+    for xpath in (BYLINE_XPATH, BYLINE_TEXT_XPATH, BYLINE_LABEL_XPATH):
+        if names := _byline_names(tree, xpath):
+            return names
+    return clean_names(organisations, declared=True)
 
 
-def clean_names(raw: Iterable[str]) -> tuple[str, ...]:
-    """Distinct plausible names, byline prefixes and trailing dates removed."""
+def clean_names(raw: Iterable[str], *, declared: bool = False) -> tuple[str, ...]:
+    """Distinct plausible names, byline prefixes and trailing dates removed.
+
+    `declared`: the page states these are authors (metadata), so a lower-case
+    full name ("kirstin boatto") is kept; from text it would be prose."""
     names: list[str] = []
     for value in raw:
-        text = _DATE_TAIL.sub("", _PREFIX.sub("", value.strip()))
+        text = _DATE_TAIL.sub("", _PREFIX.sub("", html.unescape(value).strip()))
         for part in _SPLIT.split(text):
             name = part.strip(" .:-–|·•")
-            if _plausible(name) and name.casefold() not in {n.casefold() for n in names}:
+            if _plausible(name, declared=declared) and (
+                name.casefold() not in {n.casefold() for n in names}
+            ):
                 names.append(name)
     return tuple(names)
 
 
-def _plausible(name: str) -> bool:
+def _plausible(name: str, *, declared: bool) -> bool:
     words = name.split()
     if not 0 < len(name) <= MAX_NAME_CHARS or len(words) > MAX_NAME_WORDS:
         return False
-    # A one-word handle may be lower case ("apblackmd"); a full name has a capital.
-    return (len(words) == 1 or name != name.lower()) and not _NOT_A_NAME.search(name)
+    if _NOT_A_NAME.search(name) or _DATE_LIKE.search(name):
+        return False
+    if all(word.casefold().strip(":") in _UI_WORDS for word in words):
+        return False
+    # A one-word handle may be lower case ("apblackmd"); a name read from text has
+    # mostly capitalised words ("Personal finance" is a section, "the Lavazza Team" a name).
+    capitalised = sum(not word[0].isalpha() or word[0].isupper() or word in _NAME_PARTICLES
+                      for word in words)
+    return declared or len(words) == 1 or capitalised > len(words) / 2
 
 
-def _jsonld_authors(sources: PageSources) -> Iterator[str]:
-    """The authors of the first object that names any: the article or the thread's opening
-    post, not the answers and comments nested below it."""
+def _jsonld_authors(sources: PageSources) -> tuple[list[str], list[str]]:
+    """The persons and the organisations named as authors of the first object that names
+    any: the article or the thread's opening post, not the answers nested below it."""
+    by_id = {obj["@id"]: obj for obj in sources.jsonld if isinstance(obj.get("@id"), str)}
     for obj in sources.jsonld:
         author = obj.get("author") or obj.get("creator")
-        names = [_name_of(item) for item in (author if isinstance(author, list) else [author])]
-        if any(names):
-            yield from (name for name in names if name)
-            return
+        items = [_resolve(item, by_id) for item in (author if isinstance(author, list)
+                                                     else [author])]
+        persons = [name for item in items if not _is_organisation(item)
+                   if (name := _name_of(item))]
+        organisations = [name for item in items if _is_organisation(item)
+                         if (name := _name_of(item))]
+        if persons or organisations:
+            return persons, organisations
+    return [], []
+
+
+def _resolve(item: object, by_id: dict[str, JsonObject]) -> object:
+    """A reference ({"@id": ...}, as Yoast writes authors) -> the object it names."""
+    if isinstance(item, dict) and "name" not in item and isinstance(item.get("@id"), str):
+        return by_id.get(item["@id"], item)
+    return item
+
+
+def _is_organisation(item: object) -> bool:
+    return isinstance(item, dict) and bool(
+        jsonld_types(item) & {"organization", "newsmediaorganization", "corporation"}
+    )
 
 
 def _name_of(item: object) -> str | None:
     name = item.get("name") if isinstance(item, dict) else item
     return name if isinstance(name, str) else None
+
+
+def _microdata_authors(tree: HtmlElement) -> list[str]:
+    """The authors of the thread's opening post if marked, else of the first microdata
+    item that names any. A Person item gives its `name` property, not its whole text
+    (a forum card adds reputation and badges)."""
+    owners: dict[HtmlElement | None, list[str]] = {}
+    for element in tree.xpath("//body//*[@itemprop='author']")[:MAX_BYLINE_CANDIDATES]:
+        owner = next(element.iterancestors("*"), None)
+        while owner is not None and owner.get("itemscope") is None:
+            owner = owner.getparent()
+        if name := _microdata_name(element):
+            owners.setdefault(owner, []).append(name)
+    opening = [names for owner, names in owners.items()
+               if owner is not None and _THREAD_START.search(owner.get("class") or "")]
+    return next(iter(opening or owners.values()), [])
+
+
+def _microdata_name(element: HtmlElement) -> str:
+    if element.get("itemscope") is not None:
+        for prop in element.xpath(".//*[@itemprop='name']"):
+            if value := (prop.get("content") or element_text(prop)):
+                return value
+    return element.get("content") or element_text(element)
 
 
 def _meta_authors(sources: PageSources) -> Iterator[str]:

@@ -93,3 +93,54 @@ def test_forum_opening_post_author_attribute() -> None:
     body = ('<article data-author="opener"><p>Question?</p></article>'
             '<article data-author="replier"><p>Answer.</p></article>')
     assert _authors(body=body) == ("opener",)
+
+
+@pytest.mark.parametrize("raw", ["October 17", "Dec 17", "Sat, 20 Dec", "Updated", "Sign In",
+                                 "Topic Author", "Personal finance"])
+def test_dates_and_interface_words_are_not_names(raw: str) -> None:
+    assert clean_names([raw]) == ()
+
+
+@pytest.mark.parametrize("raw", ["Maria", "julian", "April Fulton", "the Lavazza Team",
+                                 "Ludwig van Beethoven", "Maria &amp; Katerina"])
+def test_names_that_look_like_months_or_have_small_words_are_kept(raw: str) -> None:
+    assert clean_names([raw])
+
+
+def test_a_declared_lower_case_name_is_kept() -> None:
+    head = ('<script type="application/ld+json">{"@type": "Article", '
+            '"author": {"@type": "Person", "name": "kirstin boatto"}}</script>')
+    assert _authors(head) == ("kirstin boatto",)
+
+
+def test_an_organisation_author_gives_way_to_the_byline_person() -> None:
+    head = ('<script type="application/ld+json">{"@type": "Article", '
+            '"author": {"@type": "Organization", "name": "Health Clinic"}}</script>')
+    assert _authors(head, '<p class="byline">By Jane Doe</p>') == ("Jane Doe",)
+    assert _authors(head, "<p>No byline.</p>") == ("Health Clinic",)
+
+
+def test_an_author_reference_is_resolved_in_the_graph() -> None:
+    head = ('<script type="application/ld+json">{"@graph": ['
+            '{"@type": "Article", "author": {"@id": "#jane"}},'
+            '{"@type": "Person", "@id": "#jane", "name": "Jane Doe"}]}</script>')
+    assert _authors(head) == ("Jane Doe",)
+
+
+def test_microdata_gives_the_opening_posts_person_name_not_the_card() -> None:
+    card = ('<div itemprop="author" itemscope itemtype="https://schema.org/Person">'
+            '<meta itemprop="name" content="{0}"><a>{0}</a> 1,655 reputation 3 gold badges</div>')
+    body = ('<div itemscope itemtype="https://schema.org/Comment">' + card.format("answerer")
+            + '</div><div class="message-threadStart" itemscope '
+            'itemtype="https://schema.org/Comment">' + card.format("asker") + "</div>")
+    assert _authors(body=body) == ("asker",)
+
+
+def test_by_before_a_linked_name() -> None:
+    assert _authors(body='<p>By <a href="/c/jane">Jane Doe</a></p><p>Body.</p>') == ("Jane Doe",)
+    assert _authors(body="<p>by: Jane Doe, Dec 17, 2025</p>") == ("Jane Doe",)
+
+
+def test_a_written_by_label_then_the_name() -> None:
+    body = "<div><p>Written by</p><p>Jane Doe</p></div><p>Body text.</p>"
+    assert _authors(body=body) == ("Jane Doe",)
