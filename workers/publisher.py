@@ -45,27 +45,38 @@ return 1
 
 # One round trip before each run. A job that already has an outcome (a leftover
 # copy after a crash or a sweep) is settled without running again: for a page that
-# kills its worker, that is one kill less. Otherwise the delivery is counted and
-# the start stamped (a sign of life: the sweeper measures its deadline from it).
+# kills its worker, that is one kill less. Otherwise the delivery is counted, the
+# start stamped (a sign of life: the sweeper measures its deadline from it), and the
+# job's stored copy (the producer's, in cleaner:jobs) returned: that is what runs.
 _BEGIN_DELIVERY_LUA = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('ZREM', KEYS[2], ARGV[1])
   redis.call('HDEL', KEYS[3], ARGV[1])
   redis.call('HDEL', KEYS[5], ARGV[1])
   redis.call('HINCRBY', KEYS[4], 'duplicate', 1)
-  return 0
+  return {0, false}
 end
 redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[1])
-return redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+return {redis.call('HINCRBY', KEYS[3], ARGV[1], 1), redis.call('HGET', KEYS[5], ARGV[1])}
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    count: int  # deliveries of this job so far, this one included
+    job: str | None  # the job's stored copy; None if there is none
 
 
 class ResultPublisher(Protocol):
     """What the task needs from a result store."""
 
-    def begin_delivery(self, job_id: str) -> int | None:
-        """Count one more delivery of the job and return the count (1 on the first);
+    def begin_delivery(self, job_id: str) -> Delivery | None:
+        """Count one more delivery of the job; return the count and the job's stored copy.
         None (and the ledger cleared) if the job already has an outcome."""
+        ...
+
+    def stored_job(self, job_id: str) -> str | None:
+        """The job's stored copy, while it has no outcome."""
         ...
 
     def publish(self, message: ResultMessage) -> bool:
@@ -83,11 +94,17 @@ class RedisPublisher:
         self._publish = client.register_script(_PUBLISH_LUA)
         self._begin_delivery = client.register_script(_BEGIN_DELIVERY_LUA)
 
-    def begin_delivery(self, job_id: str) -> int | None:
+    def begin_delivery(self, job_id: str) -> Delivery | None:
         keys = self._keys
         script_keys = [keys.doc(job_id), keys.pending, keys.deliveries, keys.stats, keys.jobs]
-        count = int(self._begin_delivery(keys=script_keys, args=[job_id, time.time()]))
-        return count or None
+        count, job = self._begin_delivery(keys=script_keys, args=[job_id, time.time()])
+        if not count:
+            return None
+        return Delivery(int(count), job.decode() if isinstance(job, bytes) else job)
+
+    def stored_job(self, job_id: str) -> str | None:
+        job = self._redis.hget(self._keys.jobs, job_id)
+        return job.decode() if isinstance(job, bytes) else job
 
     def publish(self, message: ResultMessage) -> bool:
         keys, payload = self._keys, message.model_dump_json(exclude_none=True)
@@ -115,18 +132,24 @@ class InMemoryPublisher:
     results: list[CleanedMessage] = field(default_factory=list)
     failed: list[FailedMessage] = field(default_factory=list)
     deliveries: dict[str, int] = field(default_factory=dict)
+    jobs: dict[str, str] = field(default_factory=dict)  # stored copies, as cleaner:jobs
     duplicates: int = 0
 
-    def begin_delivery(self, job_id: str) -> int | None:
+    def begin_delivery(self, job_id: str) -> Delivery | None:
         if job_id in self.documents:
             self.deliveries.pop(job_id, None)
+            self.jobs.pop(job_id, None)
             self.duplicates += 1
             return None
         self.deliveries[job_id] = self.deliveries.get(job_id, 0) + 1
-        return self.deliveries[job_id]
+        return Delivery(self.deliveries[job_id], self.jobs.get(job_id))
+
+    def stored_job(self, job_id: str) -> str | None:
+        return self.jobs.get(job_id)
 
     def publish(self, message: ResultMessage) -> bool:
         self.deliveries.pop(message.id, None)
+        self.jobs.pop(message.id, None)
         if message.id in self.documents:
             self.duplicates += 1
             return False
@@ -145,4 +168,4 @@ def connect(url: str) -> redis.Redis:
     )
 
 
-__all__ = ["InMemoryPublisher", "Keys", "RedisPublisher", "ResultPublisher", "connect"]
+__all__ = ["Delivery", "InMemoryPublisher", "Keys", "RedisPublisher", "ResultPublisher", "connect"]

@@ -34,31 +34,41 @@ log = logging.getLogger(__name__)
 
 
 def clean_job(
-    job_id: str, payload: str, *, publisher: ResultPublisher, settings: WorkerSettings,
+    job_id: str, payload: str | None, *, publisher: ResultPublisher, settings: WorkerSettings,
     options: CleanOptions,
 ) -> ResultMessage | None:
-    """Clean one job message and publish its outcome (idempotent by job id).
+    """Clean one job and publish its outcome (idempotent by job id).
 
+    `payload` is the job message, or None to use the copy the producer stored in
+    Redis (its Celery message carries only the id: a page crosses the broker once).
     None when the job already had an outcome: a leftover copy is not run again."""
-    deliveries = publisher.begin_delivery(job_id)
-    if deliveries is None:
+    delivery = publisher.begin_delivery(job_id)
+    if delivery is None:
         return None
-    if deliveries > settings.max_deliveries:  # it keeps killing workers: stop the loop
-        detail = f"delivered {deliveries} times without an outcome (killed or lost worker)"
-        message: ResultMessage = _failed(job_id, FailReason.CRASHED, detail, payload, settings)
-    else:
-        try:
-            job = decode_job(payload, max_job_bytes=settings.max_job_bytes)
-            if job.id is not None and job.id != job_id:
-                raise InvalidJob(f"id: the job says {job.id!r}, its message says {job_id!r}")
-            raw = job.content_bytes(settings.max_content_bytes)
-        except JobError as error:
-            message = _failed(job_id, error.reason, error.detail, payload, settings)
-        else:
-            message = _clean_within_time_limit(job_id, job, raw, payload, settings=settings,
-                                               options=options)
+    payload = delivery.job if payload is None else payload
+    message = _run(job_id, payload, delivery.count, settings=settings, options=options)
     publisher.publish(message)
     return message
+
+
+def _run(
+    job_id: str, payload: str | None, deliveries: int, *, settings: WorkerSettings,
+    options: CleanOptions,
+) -> ResultMessage:
+    if deliveries > settings.max_deliveries:  # it keeps killing workers: stop the loop
+        detail = f"delivered {deliveries} times without an outcome (killed or lost worker)"
+        return _failed(job_id, FailReason.CRASHED, detail, payload, settings)
+    if payload is None:
+        detail = "no stored copy of the job to run (deleted, or lost by Redis)"
+        return _failed(job_id, FailReason.CRASHED, detail, payload, settings)
+    try:
+        job = decode_job(payload, max_job_bytes=settings.max_job_bytes)
+        if job.id is not None and job.id != job_id:
+            raise InvalidJob(f"id: the job says {job.id!r}, its message says {job_id!r}")
+        raw = job.content_bytes(settings.max_content_bytes)
+    except JobError as error:
+        return _failed(job_id, error.reason, error.detail, payload, settings)
+    return _clean_within_time_limit(job_id, job, raw, payload, settings=settings, options=options)
 
 
 def clean_options(settings: WorkerSettings) -> CleanOptions:
@@ -98,10 +108,10 @@ def _passthrough(job: Job) -> dict[str, Any]:
 
 
 def _failed(
-    job_id: str, reason: FailReason, detail: str, payload: str, settings: WorkerSettings,
+    job_id: str, reason: FailReason, detail: str, payload: str | None, settings: WorkerSettings,
     **fields: Any,
 ) -> FailedMessage:
-    retry_copy = payload if len(payload) <= settings.max_job_bytes else None
+    retry_copy = payload if payload is not None and len(payload) <= settings.max_job_bytes else None
     return FailedMessage(id=job_id, reason=reason, detail=detail, job=retry_copy, **fields)
 
 
@@ -119,9 +129,10 @@ class CleanTask(Task):  # type: ignore[misc]  # celery is untyped
         # after the retries ran out).
         timed_out = isinstance(exc, TimeLimitExceeded)
         reason = FailReason.TIMEOUT if timed_out else FailReason.INTERNAL_ERROR
-        job_id, payload = [*args, task_id, ""][:2]
-        message = _failed(str(job_id), reason, type(exc).__name__, str(payload), self.settings)
+        job_id = str(args[0]) if args else task_id
         try:
+            payload = args[1] if len(args) > 1 else self.publisher.stored_job(job_id)
+            message = _failed(job_id, reason, type(exc).__name__, payload, self.settings)
             self.publisher.publish(message)
         except redis.RedisError:
             log.exception("could not publish the failure of job %s", job_id)
@@ -132,11 +143,12 @@ def register_clean_task(app: Celery, settings: WorkerSettings, publisher: Result
 
     @app.task(  # type: ignore[untyped-decorator]  # celery is untyped
         name=TASK_NAME, bind=True, base=CleanTask, publisher=publisher, settings=settings,
+        shared=False,  # this app's task, with this app's publisher: not in Celery's global list
         # Redis blips retry with backoff; a page's own problems never raise
         autoretry_for=(redis.ConnectionError, redis.TimeoutError), retry_backoff=True,
         max_retries=5,
     )
-    def clean_page(self: CleanTask, job_id: str, payload: str) -> None:
+    def clean_page(self: CleanTask, job_id: str, payload: str | None = None) -> None:
         clean_job(job_id, payload, publisher=self.publisher, settings=settings, options=options)
 
     return clean_page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -35,6 +36,8 @@ def test_submit_many_writes_the_ledger_and_one_task_per_job(
     body = json.loads(redis_db.lindex(unit_settings.queue, 0))
     assert body["headers"]["task"] == "cleaner.clean_page"
     assert "page" not in body["headers"]["argsrepr"]  # content never shown in events/Flower
+    assert "page" not in base64.b64decode(body["body"]).decode()  # the id only: a claim check
+    assert redis_db.hlen(unit_settings.keys.jobs) == 25  # the jobs themselves
     stats = ResultStore(redis_db, unit_settings).stats()
     assert (stats.submitted, stats.in_flight, stats.queued) == (25, 25, 25)
     client.close()

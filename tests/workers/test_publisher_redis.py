@@ -6,7 +6,7 @@ import pytest
 import redis
 
 from workers.messages import CleanedMessage, FailedMessage, FailReason, decode_result
-from workers.publisher import RedisPublisher
+from workers.publisher import Delivery, RedisPublisher
 from workers.results import ResultStore
 from workers.settings import WorkerSettings
 
@@ -19,7 +19,7 @@ def test_publishing_twice_leaves_one_document_and_one_entry(
     keys = unit_settings.keys
     publisher = RedisPublisher(redis_db, unit_settings)
     redis_db.zadd(keys.pending, {"a": 1.0})
-    assert publisher.begin_delivery("a") == 1
+    assert publisher.begin_delivery("a") == Delivery(1, None)
     message = CleanedMessage(id="a", document={"text": "t", "word_count": 1})
     assert publisher.publish(message) is True
     assert publisher.publish(message.model_copy(update={"document": {"text": "other"}})) is False
@@ -71,7 +71,10 @@ def test_a_delivery_stamps_the_start_of_a_pending_job_only(
     keys = unit_settings.keys
     publisher = RedisPublisher(redis_db, unit_settings)
     redis_db.zadd(keys.pending, {"d": 1.0})
-    assert [publisher.begin_delivery("d"), publisher.begin_delivery("d")] == [1, 2]
+    redis_db.hset(keys.jobs, "d", '{"content": "x"}')  # the producer's copy
+    assert [publisher.begin_delivery("d"), publisher.begin_delivery("d")] == [
+        Delivery(1, '{"content": "x"}'), Delivery(2, '{"content": "x"}')]
     assert redis_db.zscore(keys.pending, "d") > 1.0  # the sweeper's clock restarts
-    assert publisher.begin_delivery("unknown") == 1
+    assert publisher.stored_job("d") == '{"content": "x"}'
+    assert publisher.begin_delivery("unknown") == Delivery(1, None)
     assert redis_db.zscore(keys.pending, "unknown") is None  # never adds to the ledger

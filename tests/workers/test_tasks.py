@@ -117,3 +117,28 @@ def test_a_hard_time_limit_still_publishes_a_timeout_failure() -> None:
     task.on_failure(TimeLimitExceeded(90), "stuck", ("stuck", payload), {}, None)
     [failure] = publisher.failed
     assert (failure.id, failure.reason, failure.job) == ("stuck", FailReason.TIMEOUT, payload)
+
+
+def test_a_message_with_the_id_only_runs_the_stored_copy(article_html: bytes) -> None:
+    payload = Job.from_content(article_html, id="claim").to_json()
+    publisher = InMemoryPublisher(jobs={"claim": payload})
+    message = clean_job("claim", None, publisher=publisher, settings=SETTINGS,
+                        options=clean_options(SETTINGS))
+    assert isinstance(message, CleanedMessage)
+    assert publisher.jobs == {}  # the copy leaves with the outcome
+
+
+def test_a_message_with_no_stored_copy_fails_as_crashed() -> None:
+    message = clean_job("gone", None, publisher=InMemoryPublisher(), settings=SETTINGS,
+                        options=clean_options(SETTINGS))
+    assert isinstance(message, FailedMessage)
+    assert (message.reason, message.job) == (FailReason.CRASHED, None)
+
+
+def test_a_hard_time_limit_on_an_id_only_message_keeps_the_copy_to_retry() -> None:
+    payload = Job.from_content(b"<p>x</p>", id="stuck").to_json()
+    publisher = InMemoryPublisher(jobs={"stuck": payload})
+    app = make_celery(SETTINGS, publisher=publisher)
+    app.tasks[TASK_NAME].on_failure(TimeLimitExceeded(90), "stuck", ("stuck",), {}, None)
+    [failure] = publisher.failed
+    assert (failure.reason, failure.job) == (FailReason.TIMEOUT, payload)
