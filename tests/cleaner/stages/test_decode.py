@@ -174,3 +174,15 @@ def test_text_plain_means_text_even_for_markup() -> None:
 def test_mode_option_beats_content_type() -> None:
     assert read("plain words", "text/plain", mode="html").mode is Mode.HTML
 
+
+
+@pytest.mark.parametrize("wrong", ["latin-1", "cp1252"])
+def test_text_encoded_twice_upstream_is_repaired(wrong: str) -> None:
+    original = "It’s the café’s — naïve menu, déjà vu. " * 5
+    twice = original.encode("utf-8").decode(wrong, errors="ignore").encode("utf-8")
+    assert read(twice).text.strip() == original.strip()
+
+
+def test_legitimate_capital_a_tilde_is_left_alone() -> None:
+    text = "SÃO PAULO — A prefeitura anunciou. Ação rápida, São Paulo. " * 5
+    assert read(text.encode()).text == text
