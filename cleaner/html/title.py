@@ -11,14 +11,20 @@ og:title / twitter:title, else <title>) stripped of its site-name segments
    section label ("Clarity, finally."): the stripped title wins;
 3. else whichever of them exists.
 On wcxb-dev the annotators' title is the <h1> on some pages and the <title> on
-others where the two disagree; no cheap signal we tried separates them.
+others where the two disagree; page features (type, shape, DOM position) barely
+separate them. The one signal that does is the URL slug: the site's own pick of
+the page's name. So before rules 1 and 2 the slug gets a say: of two disagreeing
+titles, the one whose words the slug covers clearly better wins; of two agreeing
+ones, the longer wins when the slug carries its extra words ("logitech-mx-vertical"
+for "Logitech MX Vertical" over "MX Vertical"). `train/tune_html_title.py` checks
+the two thresholds with domain-grouped cross-validation.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from cleaner.html.sources import ARTICLE_TYPES, PageSources, jsonld_types
 
@@ -35,6 +41,12 @@ _GENERIC_HOST_LABELS = frozenset(
 SITE_NAME_SLACK = 4
 # An <h1> longer than this is a block of text marked up as a heading, not a title.
 MAX_TITLE_CHARS = 250
+# Of two disagreeing titles, the slug must cover this much more of one's words to pick it:
+# below that, shared filler words ("how", "best") decide, which is noise.
+SLUG_MARGIN = 0.2
+# Of two agreeing titles, the longer wins when the slug holds this share of its extra words.
+SLUG_EXTRA_SHARE = 0.5
+_SLUG_WORD = re.compile(r"[^\W_]+")  # slugs join words with "-" or "_"
 
 
 def choose_title(sources: PageSources, site_names: tuple[str, ...]) -> str | None:
@@ -47,10 +59,27 @@ def choose_title(sources: PageSources, site_names: tuple[str, ...]) -> str | Non
     agreeing = [h for h in h1s if stripped and _agree(h, stripped)]
     h1 = next(iter(agreeing or h1s), None)
     if h1 and stripped:
+        slug = slug_words(sources)
         if _agree(h1, stripped):
-            return _agreed_title(h1, stripped)
-        return h1 if sources.declares_article() else stripped
+            return _agreed_title(h1, stripped, slug)
+        return _disagreeing_title(h1, stripped, slug, is_article=sources.declares_article())
     return h1 or stripped or None
+
+
+def slug_words(sources: PageSources) -> frozenset[str]:
+    """Words of the last segment of the page's own URL path (canonical, else og:url).
+
+    Only the last segment: the folders above it are sections ("/opinion/...") that
+    would vote for a "Opinion | ..." title. The caller's URL may be a tracking or
+    short link; the canonical one is the site's own. Empty if the page declares none.
+    """
+    url = sources.canonical_url or sources.first_meta("og:url") or ""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return frozenset()
+    segments = [segment for segment in unquote(path).split("/") if segment]
+    return _words(segments[-1]) if segments else frozenset()
 
 
 def site_names(sources: PageSources, url: str | None) -> tuple[str, ...]:
@@ -106,9 +135,34 @@ def _declared_title(sources: PageSources) -> str | None:
     return sources.first_meta("og:title", "twitter:title") or sources.title_tag or None
 
 
-def _agreed_title(h1: str, title: str) -> str:
-    """The shorter of two agreeing titles: the extra words are a tagline or a section name."""
-    return min(h1, title, key=len)
+def _agreed_title(h1: str, title: str, slug: frozenset[str]) -> str:
+    """The shorter of two agreeing titles (the extra words are a tagline or a section name),
+    unless the slug names the page with those extra words."""
+    shorter, longer = sorted((h1, title), key=len)
+    extra = _words(longer) - _words(shorter)
+    if slug and extra and len(extra & slug) >= SLUG_EXTRA_SHARE * len(extra):
+        return longer
+    return shorter
+
+
+def _disagreeing_title(h1: str, title: str, slug: frozenset[str], *, is_article: bool) -> str:
+    """The one the slug clearly favours; else an article's <h1>, another page's <title>."""
+    h1_share, title_share = _slug_share(h1, slug), _slug_share(title, slug)
+    if h1_share > title_share + SLUG_MARGIN:
+        return h1
+    if title_share > h1_share + SLUG_MARGIN:
+        return title
+    return h1 if is_article else title
+
+
+def _slug_share(text: str, slug: frozenset[str]) -> float:
+    """Share of the words of `text` that the slug also has."""
+    words = _words(text)
+    return len(words & slug) / len(words) if words else 0.0
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_SLUG_WORD.findall(text.casefold()))
 
 
 def _agree(first: str, second: str) -> bool:

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.html.title import choose_title, is_site_name, site_names, strip_site_name
+from cleaner.html.title import (
+    choose_title,
+    is_site_name,
+    site_names,
+    slug_words,
+    strip_site_name,
+)
 from tests.cleaner.html.conftest import sources_of
 
 
@@ -64,3 +70,41 @@ def test_jsonld_headline_of_an_article_is_the_declared_title() -> None:
     head = ('<script type="application/ld+json">{"@type": "NewsArticle", '
             '"headline": "Declared headline"}</script><title>Other words | Site</title>')
     assert choose_title(sources_of(head), ()) == "Declared headline"
+
+
+def _canonical(path: str) -> str:
+    return f"<link rel='canonical' href='https://shop.example{path}'>"
+
+
+def test_slug_words_are_the_last_segment_of_the_canonical_url() -> None:
+    sources = sources_of(_canonical("/opinion/mx_vertical-mouse%C3%A9/"))
+    assert slug_words(sources) == {"mx", "vertical", "mouseé"}
+    assert slug_words(sources_of()) == frozenset()
+
+
+def test_slug_picks_the_h1_of_a_non_article() -> None:
+    head = _canonical("/hire-movers-jackson-nj") + "<title>Local Moving Help | Movers</title>"
+    sources = sources_of(head, "<h1>Hire Movers in Jackson, NJ</h1>")
+    assert choose_title(sources, ("Movers",)) == "Hire Movers in Jackson, NJ"
+
+
+def test_slug_picks_the_title_of_an_article() -> None:
+    head = (_canonical("/news/river-floods-lower-town")
+            + "<meta property='og:type' content='article'>"
+            + "<title>River floods the lower town | Planet</title>")
+    sources = sources_of(head, "<h1>Water everywhere</h1>")
+    assert choose_title(sources, ("Planet",)) == "River floods the lower town"
+
+
+def test_slug_without_a_clear_preference_leaves_the_page_type_rule() -> None:
+    head = _canonical("/shoes") + "<title>Running Shoes | Shoe Shop</title>"
+    sources = sources_of(head, "<h1>Clarity, finally.</h1>")
+    assert choose_title(sources, ("Shoe Shop",)) == "Running Shoes"
+
+
+def test_slug_with_the_extra_words_keeps_the_longer_agreeing_title() -> None:
+    head = _canonical("/logitech-mx-vertical-mouse") + "<title>Logitech MX Vertical Mouse</title>"
+    sources = sources_of(head, "<h1>MX Vertical</h1>")
+    assert choose_title(sources, ()) == "Logitech MX Vertical Mouse"
+    no_slug = sources_of("<title>Logitech MX Vertical Mouse</title>", "<h1>MX Vertical</h1>")
+    assert choose_title(no_slug, ()) == "MX Vertical"
