@@ -24,18 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import GroupKFold
-from sklearn.neural_network import MLPClassifier
 
 from cleaner.text.features import context_features, line_features
 from cleaner.text.segment import segment
 from train.labels import body_labels, fold
+from train.mlp import page_weights, save, train_two_passes
 
 OUT = Path(__file__).resolve().parents[1] / "cleaner" / "text" / "line_model.npz"
 HIDDEN = 32  # units per MLP; 64 units x 20 epochs scored lower in CV (0.796 vs 0.799)
 EPOCHS = 12  # passes over the data (see HIDDEN for the larger setting tried)
-FOLDS = 4
-SEED = 13
 
 
 @dataclass
@@ -63,34 +60,6 @@ def load_pages(data: Path) -> list[Page]:
     return pages
 
 
-def weights(pages: list[Page]) -> np.ndarray:
-    """Word-weighted (word F1 counts words), with each page's total weight equalised."""
-    out = []
-    for page in pages:
-        w = np.sqrt(np.expm1(page.own[:, 1])) + 1.0
-        out.append(w / w.sum() * 100.0)
-    return np.concatenate(out)
-
-
-def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, hidden: int = HIDDEN,
-        epochs: int = EPOCHS) -> tuple[MLPClassifier, np.ndarray, np.ndarray]:
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
-    model = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=1e-3, batch_size=512,
-                          max_iter=epochs, random_state=SEED, learning_rate_init=2e-3)
-    model.fit((x - mean) / scale, y, sample_weight=w)
-    return model, mean, scale
-
-
-def predict(parts: tuple[MLPClassifier, np.ndarray, np.ndarray], x: np.ndarray) -> np.ndarray:
-    model, mean, scale = parts
-    return model.predict_proba((x - mean) / scale)[:, 1].astype(np.float32)
-
-
-def split(values: np.ndarray, pages: list[Page]) -> list[np.ndarray]:
-    bounds = np.cumsum([len(p.lines) for p in pages])[:-1]
-    return np.split(values, bounds)
-
-
 def page_f1(page: Page, keep: np.ndarray) -> float:
     truth = Counter(fold(page.truth).split())
     pred = Counter(fold(" ".join(t for t, k in zip(page.lines, keep, strict=True) if k)).split())
@@ -108,46 +77,22 @@ def main() -> None:
     parser.add_argument("--hidden", type=int, default=HIDDEN)
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     args = parser.parse_args()
-    size = {"hidden": args.hidden, "epochs": args.epochs}
     start = time.time()
     pages = load_pages(args.data)
     print(f"{len(pages)} pages loaded in {time.time() - start:.0f}s")
-    own = np.vstack([p.own for p in pages])
     y = np.concatenate([p.labels for p in pages])
-    w = weights(pages)
-    line_group = np.concatenate([[p.domain] * len(p.lines) for p in pages])
-    folds = list(GroupKFold(n_splits=FOLDS).split(own, y, line_group))
-    oof1 = np.zeros(len(y), dtype=np.float32)
-    for train_idx, test_idx in folds:
-        oof1[test_idx] = predict(fit(own[train_idx], y[train_idx], w[train_idx], **size),
-                                 own[test_idx])
-    ctx = np.vstack([context_features(o, p1) for o, p1 in
-                     zip([p.own for p in pages], split(oof1, pages), strict=True)])
-    oof2 = np.zeros(len(y), dtype=np.float32)
-    for train_idx, test_idx in folds:
-        oof2[test_idx] = predict(fit(ctx[train_idx], y[train_idx], w[train_idx], **size),
-                                 ctx[test_idx])
+    w = page_weights([np.expm1(p.own[:, 1]) for p in pages])  # feature 1: log1p(words)
+    oof1, oof2, first, second = train_two_passes(
+        [p.own for p in pages], y, w, [p.domain for p in pages],
+        lambda index, scores: context_features(pages[index].own, scores),
+        hidden=args.hidden, epochs=args.epochs)
     for threshold in (0.3, 0.4, 0.5, 0.6):
-        f1 = [page_f1(p, s > threshold) for p, s in zip(pages, split(oof2, pages), strict=True)]
-        f1_first = [page_f1(p, s > threshold) for p, s in zip(pages, split(oof1, pages),
-                                                               strict=True)]
+        f1 = [page_f1(p, s > threshold) for p, s in zip(pages, oof2, strict=True)]
+        f1_first = [page_f1(p, s > threshold) for p, s in zip(pages, oof1, strict=True)]
         print(f"threshold {threshold}: CV word F1 pass1 {np.mean(f1_first):.4f} "
               f"pass2 {np.mean(f1):.4f}")
-    first = fit(own, y, w, **size)
-    second = fit(ctx, y, w, **size)
     save(args.out, first, second)
     print(f"wrote {args.out} in {time.time() - start:.0f}s")
-
-
-def save(out: Path, *passes: tuple[MLPClassifier, np.ndarray, np.ndarray]) -> None:
-    arrays: dict[str, np.ndarray] = {}
-    for number, (model, mean, scale) in enumerate(passes, start=1):
-        arrays[f"p{number}_mean"] = mean.astype(np.float32)
-        arrays[f"p{number}_scale"] = scale.astype(np.float32)
-        for layer, (coef, bias) in enumerate(zip(model.coefs_, model.intercepts_, strict=True)):
-            arrays[f"p{number}_w{layer}"] = coef.astype(np.float32)
-            arrays[f"p{number}_b{layer}"] = bias.astype(np.float32)
-    np.savez_compressed(out, **arrays)
 
 
 if __name__ == "__main__":

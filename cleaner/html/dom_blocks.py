@@ -1,0 +1,259 @@
+"""DOM blocks: one walk of the lxml tree into paragraph-level text blocks, with their context.
+
+A block is the text between two block-level boundaries (p, h1-h6, li, tr, pre,
+blockquote, div, br...): inline markup (a, span, b...) joins its neighbours'
+text. Each block keeps what the classifier needs from the tree: the tag of the
+element that owns it, its depth, bit masks of what its ancestors' tags,
+classes, ids and roles say (nav, footer, comment, content...), how much of its
+text sits in links, the block-level ancestors it shares with other blocks, and
+a path signature (tags and classes from the root) to count repeated templates.
+
+The walk is `lxml.etree.iterwalk`, iterative: a page nested 100,000 levels
+deep costs no Python recursion. Subtrees that never hold visible text
+(script, style, svg, forms' controls...) are skipped, not walked.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from lxml.etree import _Element, iterwalk
+
+# Elements whose start or end closes the current block.
+_BLOCK_WORDS = (
+    "address article aside blockquote body br caption center dd details dialog div dl dt "
+    "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html li main menu "
+    "nav ol p pre section summary table tbody tfoot thead tr ul"
+)
+BLOCK_TAGS = frozenset(_BLOCK_WORDS.split())
+# Cells separate their text inside the row's block (a row reads "a | b | c").
+_CELL_TAGS = frozenset({"td", "th"})
+# Subtrees with no readable text: skipped whole. Not <noscript>: Discourse forums (and
+# other script-rendered sites) serve their whole server-rendered thread inside it.
+_SKIP_WORDS = (
+    "script style template svg math iframe head select option textarea button "
+    "canvas object embed video audio picture map input link meta title"
+)
+SKIP_TAGS = frozenset(_SKIP_WORDS.split())
+_CELL_MARK = "\t"
+
+# Owner tags the model tells apart (anything else is OTHER); the order is the model's.
+OWNER_TAGS: tuple[str, ...] = (
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "tr", "pre", "blockquote",
+    "div", "section", "article", "figcaption", "caption", "summary", "form",
+)
+_OWNER_CODE = {tag: code for code, tag in enumerate(OWNER_TAGS)}
+OTHER_TAG = len(OWNER_TAGS)
+
+# What an element's class, id and role words say, one bit each; the order is the model's.
+# Substrings, not tokens: class names glue words ("sitefooter", "navbar", "commentlist").
+_CLASS_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("nav", r"nav|menu|breadcrumb|skip-?link|toolbar|topbar|tabs?\b"),
+    ("header", r"header|masthead|banner|branding|site-?title|logo"),
+    ("footer", r"footer|copyright|colophon|bottom|legal"),
+    ("sidebar", r"sidebar|aside|widget|\brail|secondary|complementary"),
+    ("share", r"share|sharing|social|facebook|twitter|whatsapp|pinterest|linkedin|follow"),
+    ("comment", r"comment|disqus|respond|reply|discussion|replies"),
+    ("related", r"related|recommend|more-?(?:stories|articles|posts)|popular|trending|"
+                r"teaser|outbrain|taboola|you-?may|read-?(?:more|next)|also|upsell"),
+    ("ad", r"\bads?\b|advert|sponsor|promo|\bdfp\b|\bgpt\b|adsense|adslot|ad-?unit|\bad-"),
+    ("cookie", r"cookie|consent|gdpr|privacy|\bcmp\b"),
+    ("signup", r"newsletter|subscri|sign-?up|sign-?in|login|log-?in|register|modal|popup|"
+               r"overlay|paywall"),
+    ("meta", r"byline|author|\bdate|time\b|timestamp|published|posted|\btags?\b|categor"),
+    ("pager", r"paginat|pager|\bnext\b|\bprev"),
+    ("hidden", r"hidden|sr-only|visually-?hidden|screen-?reader|offscreen|\bhide\b"),
+    ("content", r"article|content|\bmain\b|\bpost\b|entry|story|body|\btext\b|prose|blog"),
+    ("product", r"product|descr|detail|spec|review|price|\bsku\b"),
+    ("forum", r"message|thread|topic|forum|question|answer|\bpost-?\d"),
+    ("card", r"card|\bitem|tile|grid|\blist|result|feed"),
+    ("title", r"title|headline|heading"),
+    ("caption", r"caption|credit|figure|gallery|photo|image"),
+    ("doc", r"markdown|\brst\b|highlight|\bdocs?\b|documentation|api|reference"),
+    ("button", r"\bbtn|button|\bcta\b|action"),
+)
+CLASS_BITS: tuple[str, ...] = tuple(name for name, _ in _CLASS_PATTERNS)
+_BIT = {name: 1 << index for index, name in enumerate(CLASS_BITS)}
+_CLASS_WORDS = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _CLASS_PATTERNS))
+# Structural tags, one bit each after the class bits (a <nav> says "nav" like class="nav").
+_TAG_BITS: tuple[str, ...] = ("nav", "header", "footer", "aside", "form", "article", "main",
+                              "blockquote", "pre", "list", "table", "a_block", "figure", "dialog",
+                              "noscript")
+TAG_BITS = _TAG_BITS
+_TAG_BIT = {name: 1 << (len(CLASS_BITS) + index) for index, name in enumerate(_TAG_BITS)}
+_TAG_MASK = {
+    "nav": _TAG_BIT["nav"], "menu": _TAG_BIT["nav"], "header": _TAG_BIT["header"],
+    "footer": _TAG_BIT["footer"], "aside": _TAG_BIT["aside"], "form": _TAG_BIT["form"],
+    "article": _TAG_BIT["article"], "main": _TAG_BIT["main"],
+    "blockquote": _TAG_BIT["blockquote"], "pre": _TAG_BIT["pre"], "code": _TAG_BIT["pre"],
+    "ul": _TAG_BIT["list"], "ol": _TAG_BIT["list"], "dl": _TAG_BIT["list"],
+    "table": _TAG_BIT["table"], "figure": _TAG_BIT["figure"], "dialog": _TAG_BIT["dialog"],
+    "noscript": _TAG_BIT["noscript"],
+}
+# ARIA roles and microdata that name a region outright.
+_ROLE_MASK = {
+    "navigation": _BIT["nav"], "menu": _BIT["nav"], "menubar": _BIT["nav"],
+    "banner": _BIT["header"], "contentinfo": _BIT["footer"], "complementary": _BIT["sidebar"],
+    "main": _BIT["content"], "article": _BIT["content"], "dialog": _BIT["signup"],
+    "alertdialog": _BIT["signup"], "search": _BIT["nav"],
+}
+MASK_BITS = len(CLASS_BITS) + len(_TAG_BITS)
+PRE_BIT = _TAG_BIT["pre"]
+QUOTE_BIT = _TAG_BIT["blockquote"]
+# A block inside a link holding block-level markup (a whole card that is one <a>).
+_A_BLOCK_BIT = _TAG_BIT["a_block"]
+CHAIN = 3  # block-level ancestors remembered per block (parent, grandparent, great-grandparent)
+
+
+@dataclass(slots=True)
+class DomBlocks:
+    """A page's blocks as parallel columns (one entry per block, in document order)."""
+
+    texts: list[str] = field(default_factory=list)
+    owners: list[int] = field(default_factory=list)  # OWNER_TAGS code of the owning element
+    masks: list[int] = field(default_factory=list)  # bits of every ancestor (and the owner)
+    near: list[int] = field(default_factory=list)  # bits of the three innermost elements
+    depths: list[int] = field(default_factory=list)
+    link_chars: list[int] = field(default_factory=list)
+    chains: list[tuple[int, ...]] = field(default_factory=list)  # block ancestors' serials
+    paths: list[int] = field(default_factory=list)  # hash of tags and classes from the root
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_mask(word: str) -> int:
+    """Bits for one class or id word (cached: a page's templates, and sites, repeat words)."""
+    mask = 0
+    for match in _CLASS_WORDS.finditer(word.lower()):
+        mask |= _BIT[match.lastgroup or ""]
+    return mask
+
+
+def _element_mask(element: _Element, tag: str) -> tuple[int, str]:
+    """The element's own bits and its class string (part of the path signature)."""
+    mask = _TAG_MASK.get(tag, 0)
+    classes = element.get("class") or ""
+    ident = element.get("id")
+    for word in classes.split():  # word by word: utility-class lists run to dozens
+        mask |= _word_mask(word)
+    if ident:
+        mask |= _word_mask(ident)
+    role = element.get("role")
+    if role:
+        mask |= _ROLE_MASK.get(role.strip().lower(), 0)
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        mask |= _BIT["hidden"]
+    style = element.get("style")
+    if style and "none" in style and re.search(r"display\s*:\s*none", style):
+        mask |= _BIT["hidden"]
+    if element.get("itemprop") == "articleBody":
+        mask |= _BIT["content"]
+    return mask, classes
+
+
+def dom_blocks(root: _Element) -> DomBlocks:
+    """The blocks of the tree under `root` (usually the <html> element), in document order."""
+    walk = _Walk()
+    walker = iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag
+        skipped = not isinstance(tag, str) or tag in SKIP_TAGS
+        if event == "start":
+            if skipped:
+                walker.skip_subtree()  # its end event still comes, for the tail
+            else:
+                walk.open(element, tag)
+            continue
+        if not skipped:
+            walk.close(tag)
+        if element.tail and element is not root:
+            walk.add(element.tail)
+    walk.flush()
+    return walk.out
+
+
+class _Walk:
+    """The walk's running state: the text of the block being read, and one entry per open
+    element (cumulative bits, own bits, block chain, path hash, owner code)."""
+
+    def __init__(self) -> None:
+        self.out = DomBlocks()
+        self.parts: list[str] = []
+        self.stack: list[tuple[int, int, tuple[int, ...], int, int]] = [(0, 0, (), 0, OTHER_TAG)]
+        self.own_masks: list[int] = [0]
+        self.links = 0  # open <a> elements
+        self.link_chars = 0  # of the block being read
+        self.serial = 0  # block-level elements opened so far: their ids in the chains
+
+    def open(self, element: _Element, tag: str) -> None:
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            self.flush()
+        mask, classes = _element_mask(element, tag)
+        cum, _own, chain, path, owner = self.stack[-1]
+        path = hash((path, tag, classes))
+        if is_block:
+            self.serial += 1
+            chain = (self.serial, *chain[: CHAIN - 1])
+            owner = _OWNER_CODE.get(tag, OTHER_TAG)
+            if self.links:
+                mask |= _A_BLOCK_BIT
+        self.stack.append((cum | mask, mask, chain, path, owner))
+        self.own_masks.append(mask)
+        if tag == "a":
+            self.links += 1
+        elif tag in _CELL_TAGS:
+            self.parts.append(_CELL_MARK)
+        if element.text:
+            self.add(element.text)
+
+    def close(self, tag: str) -> None:
+        if tag in BLOCK_TAGS:
+            self.flush()
+        self.stack.pop()
+        self.own_masks.pop()
+        if tag == "a":
+            self.links -= 1
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        if self.links:
+            self.link_chars += len(text.strip())
+
+    def flush(self) -> None:
+        """Close the block being read (if it has any text) with the innermost element's state."""
+        if not self.parts:
+            return
+        raw = "".join(self.parts)
+        self.parts.clear()
+        link_chars, self.link_chars = self.link_chars, 0
+        cum, _own, chain, path, owner = self.stack[-1]
+        text = _clean(raw, cum)
+        if not text:
+            return
+        out, own_masks = self.out, self.own_masks
+        out.texts.append(text)
+        out.owners.append(owner)
+        out.masks.append(cum)
+        out.near.append(own_masks[-1] | own_masks[-2] | own_masks[-3]
+                        if len(own_masks) > 2 else cum)
+        out.depths.append(len(self.stack))
+        out.link_chars.append(min(link_chars, len(text)))
+        out.chains.append(chain)
+        out.paths.append(path)
+
+
+def _clean(raw: str, mask: int) -> str:
+    """Collapse whitespace (keeping line breaks inside <pre>); cells join as "a | b"."""
+    if mask & PRE_BIT:
+        lines = (" ".join(line.split()) if not line.startswith(" ") else line.rstrip()
+                 for line in raw.replace(_CELL_MARK, " ").strip("\n").split("\n"))
+        return "\n".join(line for line in lines if line.strip())
+    if _CELL_MARK in raw:
+        cells = (" ".join(cell.split()) for cell in raw.split(_CELL_MARK))
+        return " | ".join(cell for cell in cells if cell)
+    return " ".join(raw.split())

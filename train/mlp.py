@@ -1,0 +1,86 @@
+"""What the two block classifiers (text-dump lines, HTML DOM blocks) train alike.
+
+Both are two small MLPs stacked like jusText's classify -> revise: pass 1 on each
+block's own features, pass 2 on those plus the neighbours' pass-1 scores, trained
+on out-of-fold pass-1 scores (GroupKFold by domain) so it learns from scores like
+those it will see on unseen pages. Weights go out as a plain .npz of float arrays
+(loaded with allow_pickle=False by `cleaner.text.classify` / `cleaner.html.dom_classify`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+from sklearn.neural_network import MLPClassifier
+
+SEED = 13
+FOLDS = 4
+
+Fitted = tuple[MLPClassifier, np.ndarray, np.ndarray]  # model, feature mean, feature scale
+
+
+def page_weights(word_counts: Sequence[np.ndarray]) -> np.ndarray:
+    """Word-weighted (word F1 counts words), with each page's total weight equalised."""
+    out = []
+    for words in word_counts:
+        w = np.sqrt(words) + 1.0
+        out.append(w / w.sum() * 100.0)
+    return np.concatenate(out)
+
+
+def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, *, hidden: int, epochs: int) -> Fitted:
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    model = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=1e-3, batch_size=512,
+                          max_iter=epochs, random_state=SEED, learning_rate_init=2e-3)
+    model.fit((x - mean) / scale, y, sample_weight=w)
+    return model, mean, scale
+
+
+def predict(fitted: Fitted, x: np.ndarray) -> np.ndarray:
+    model, mean, scale = fitted
+    return model.predict_proba((x - mean) / scale)[:, 1].astype(np.float32)
+
+
+def split(values: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray]:
+    """Per-page slices of a concatenated array."""
+    return np.split(values, np.cumsum(sizes)[:-1])
+
+
+def train_two_passes(
+    own: Sequence[np.ndarray], y: np.ndarray, w: np.ndarray, domains: Sequence[str],
+    context: Callable[[int, np.ndarray], np.ndarray], *, hidden: int, epochs: int,
+) -> tuple[list[np.ndarray], list[np.ndarray], Fitted, Fitted]:
+    """Out-of-fold pass-1 and pass-2 scores per page (the honest figures), then both
+    passes fitted on every page. `context(page_index, pass1_scores)` builds pass 2's
+    features for one page."""
+    sizes = [len(features) for features in own]
+    x1 = np.vstack(own)
+    groups = np.concatenate([[domain] * size for domain, size in zip(domains, sizes,
+                                                                     strict=True)])
+    folds = list(GroupKFold(n_splits=FOLDS).split(x1, y, groups))
+    size = {"hidden": hidden, "epochs": epochs}
+    oof1 = np.zeros(len(y), dtype=np.float32)
+    for train_idx, test_idx in folds:
+        oof1[test_idx] = predict(fit(x1[train_idx], y[train_idx], w[train_idx], **size),
+                                 x1[test_idx])
+    x2 = np.vstack([context(index, scores) for index, scores in enumerate(split(oof1, sizes))])
+    oof2 = np.zeros(len(y), dtype=np.float32)
+    for train_idx, test_idx in folds:
+        oof2[test_idx] = predict(fit(x2[train_idx], y[train_idx], w[train_idx], **size),
+                                 x2[test_idx])
+    first, second = fit(x1, y, w, **size), fit(x2, y, w, **size)
+    return split(oof1, sizes), split(oof2, sizes), first, second
+
+
+def save(out: Path, *passes: Fitted) -> None:
+    arrays: dict[str, np.ndarray] = {}
+    for number, (model, mean, scale) in enumerate(passes, start=1):
+        arrays[f"p{number}_mean"] = mean.astype(np.float32)
+        arrays[f"p{number}_scale"] = scale.astype(np.float32)
+        for layer, (coef, bias) in enumerate(zip(model.coefs_, model.intercepts_, strict=True)):
+            arrays[f"p{number}_w{layer}"] = coef.astype(np.float32)
+            arrays[f"p{number}_b{layer}"] = bias.astype(np.float32)
+    np.savez_compressed(out, **arrays)
