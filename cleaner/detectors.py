@@ -47,7 +47,7 @@ from cleaner.text.lexicons import (
     count_words,
     norm,
 )
-from cleaner.text.phrases import PatternRule, stems_of
+from cleaner.text.phrases import PatternRule, folded_stems
 
 Detector = Callable[[str], BlockKind | None]
 
@@ -299,7 +299,11 @@ _LABEL_KINDS: dict[str, BlockKind] = {
 def detect(text: str) -> BlockKind | None:
     """The kind of boilerplate `text` is, by the most specific detector that knows it."""
     stripped = text.strip()
-    n_words = count_words(stripped)
+    return detect_stripped(stripped, count_words(stripped))
+
+
+def detect_stripped(stripped: str, n_words: int) -> BlockKind | None:
+    """`detect` for a caller that has already stripped the line and counted its words."""
     kind = _short_line(stripped) if n_words <= MAX_LABEL_WORDS else None
     if kind is None:
         kind = _dated_line(stripped, n_words, allow_names=True)
@@ -343,10 +347,10 @@ def _first_pattern_rule(text: str, n_words: int) -> BlockKind | None:
     """The first rule (in `PATTERN_RULES` order) whose gate opens and whose regex matches."""
     if n_words > MAX_PROMPT_WORDS:
         return None
-    gated = _open_gates(text)
+    folded = text.casefold()
+    gated = _open_gates(text, folded)
     if not gated:  # most lines: no rule shares a stem or a mark with them
         return None
-    folded = text.casefold()
     for index in sorted(gated):
         rule = PATTERN_RULES[index]
         if n_words <= rule.max_words and rule.search(text, folded):
@@ -354,9 +358,12 @@ def _first_pattern_rule(text: str, n_words: int) -> BlockKind | None:
     return None
 
 
-def _open_gates(text: str) -> set[int]:
+def _open_gates(text: str, folded: str) -> set[int]:
     """Indexes of the rules whose gate `text` opens: a shared word stem, or a mark."""
-    gated = {i for stem in stems_of(text) & _GATE_STEMS for i in _RULES_BY_STEM[stem]}
+    stems = folded_stems(folded)
+    gated: set[int] = set()
+    if not _GATE_STEMS.isdisjoint(stems):  # most lines share none: no set to build for them
+        gated = {i for stem in _GATE_STEMS.intersection(stems) for i in _RULES_BY_STEM[stem]}
     if _ANY_MARK.search(text):
         gated.update(index for index, rule in _MARKED_RULES if rule.marked(text))
     return gated

@@ -66,6 +66,6 @@ def role(line: Line, kind: BlockKind) -> BlockRole:
         return BlockRole.PARAGRAPH
     if text.startswith(_BULLETS):
         return BlockRole.LIST_ITEM
-    if len(text.split()) <= MAX_HEADING_WORDS and text[-1] not in ".!?:;,\"'”»)":
+    if line.words <= MAX_HEADING_WORDS and text[-1] not in ".!?:;,\"'”»)":
         return BlockRole.HEADING
     return BlockRole.PARAGRAPH

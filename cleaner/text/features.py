@@ -8,6 +8,7 @@ one row per line, in the column order the shipped model was trained with.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -36,6 +37,8 @@ DETECTOR_KINDS: tuple[BlockKind, ...] = tuple(
     kind for kind in BlockKind if kind not in {BlockKind.BODY, BlockKind.TITLE}
 )
 _WORD_OR_NEWLINE = re.compile(r"\w+|\n")
+_OTHER_WORD, _STOPWORD, _NEWLINE = 0, 1, 2
+_TOKEN_CODES = {word: _STOPWORD for word in STOPWORDS} | {"\n": _NEWLINE}
 _TOKENS = 5  # the shape column that briefly holds the token count
 _CHAR_COLUMNS = [5, 6, 7, 14]  # capitalised tokens, digits, punctuation, upper case
 _SENTENCE_END = frozenset(".!?\"'”’»)…:;")
@@ -74,7 +77,7 @@ def _shape_columns(lines: tuple[Line, ...]) -> np.ndarray:
     counts = Counter(texts)
     total = max(len(lines), 1)
     lengths = list(map(len, texts))
-    word_counts = [len(text.split()) for text in texts]
+    word_counts = [line.words for line in lines]
     n_words = [count or 1 for count in word_counts]
     n_tokens, stopwords = _token_counts(texts)
     columns: list[list[float] | list[int] | list[bool] | np.ndarray] = [
@@ -114,12 +117,13 @@ def _token_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """
     sample = "\n".join(text[:CHAR_SAMPLE] for text in texts).casefold()
     tokens = _WORD_OR_NEWLINE.findall(sample)
-    is_newline = np.fromiter(map("\n".__eq__, tokens), dtype=bool, count=len(tokens))
-    is_stopword = np.fromiter(map(STOPWORDS.__contains__, tokens), dtype=bool,
-                              count=len(tokens))
+    # One dict lookup per token tells newline, stop word and other word apart.
+    codes = np.fromiter(map(_TOKEN_CODES.get, tokens, itertools.repeat(_OTHER_WORD)),
+                        dtype=np.int8, count=len(tokens))
+    is_newline = codes == _NEWLINE
     line_of = np.cumsum(is_newline)  # which line each token belongs to
     n_tokens = np.bincount(line_of[~is_newline], minlength=len(texts))
-    stopwords = np.bincount(line_of[is_stopword], minlength=len(texts))
+    stopwords = np.bincount(line_of[codes == _STOPWORD], minlength=len(texts))
     return np.maximum(n_tokens, 1).astype(np.float64), stopwords.astype(np.float64)
 
 
@@ -170,21 +174,24 @@ def context_features(own: np.ndarray, first_pass: np.ndarray) -> np.ndarray:
     columns = [own, first_pass[:, None]]
     padded = np.pad(first_pass, 3)
     columns += [padded[3 + k : 3 + k + n, None] for k in NEIGHBOUR_OFFSETS]
-    columns += [_window_mean(first_pass, w)[:, None] for w in CONTEXT_WINDOWS]
-    columns += [_window_mean(mass, w)[:, None] / max(float(words.mean()) if n else 1.0, 1.0)
-                for w in (4, 16)]
-    peak = int(np.argmax(_window_mean(mass, 8))) if n else 0
+    columns.append(_window_means(first_pass, CONTEXT_WINDOWS).T)
+    mass_4, mass_16, mass_8 = _window_means(mass, (4, 16, 8))
+    mean_words = max(float(words.mean()) if n else 1.0, 1.0)
+    columns += [mass_4[:, None] / mean_words, mass_16[:, None] / mean_words]
+    peak = int(np.argmax(mass_8)) if n else 0
     distance = (np.arange(n) - peak) / max(n, 1)
     columns += [cumulative[:, None], (1 - cumulative)[:, None], distance[:, None],
                 np.abs(distance)[:, None]]
     return np.hstack(columns).astype(np.float32)
 
 
-def _window_mean(values: np.ndarray, half_width: int) -> np.ndarray:
-    """Mean of `values` over [i - half_width, i + half_width], clipped at the page edges."""
+def _window_means(values: np.ndarray, half_widths: tuple[int, ...]) -> np.ndarray:
+    """Mean of `values` over [i - w, i + w], clipped at the page edges: one row per half
+    width w, all from one running sum."""
     n = len(values)
     sums = np.concatenate(([0.0], np.cumsum(values, dtype=np.float64)))
     index = np.arange(n)
-    low = np.clip(index - half_width, 0, n)
-    high = np.clip(index + half_width + 1, 0, n)
+    widths = np.array(half_widths)[:, None]
+    low = np.clip(index - widths, 0, n)
+    high = np.clip(index + widths + 1, 0, n)
     return ((sums[high] - sums[low]) / np.maximum(high - low, 1)).astype(np.float32)

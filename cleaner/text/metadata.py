@@ -72,8 +72,8 @@ def article_start(lines: tuple[Line, ...], kinds: tuple[BlockKind, ...]) -> int:
     headline the second pass pulled into the body is neither (len(lines) if no body)."""
     body = [i for i, kind in enumerate(kinds) if kind is BlockKind.BODY]
     for index in body:
-        text = lines[index].text
-        if len(text.split()) >= MIN_START_WORDS and text[-1] in _PARAGRAPH_END:
+        line = lines[index]
+        if line.words >= MIN_START_WORDS and line.text[-1] in _PARAGRAPH_END:
             return index
     return body[0] if body else len(lines)
 
@@ -90,7 +90,7 @@ def _publication_date(lines: tuple[Line, ...], zone: list[int]) -> str | None:
     clock = None
     for index in zone:
         line = lines[index]
-        if len(line.text.split()) > MAX_DATE_LINE_WORDS and line.detected not in _DATE_KINDS:
+        if line.words > MAX_DATE_LINE_WORDS and line.detected not in _DATE_KINDS:
             continue
         dates = find_dates(line.text)
         if not dates:

@@ -30,7 +30,12 @@ _COMMON_STEMS = frozenset({"your", "make", "alle", "jetzt", "ihre", "votre", "to
 
 def stems_of(text: str) -> set[str]:
     """The stems a line offers to the rules' gates."""
-    return set(_STEM.findall(text.casefold()))
+    return set(folded_stems(text.casefold()))
+
+
+def folded_stems(folded: str) -> list[str]:
+    """The stems of an already case-folded line, repeats included (no set built)."""
+    return _STEM.findall(folded)
 
 
 def _pattern_stems(pattern: str) -> frozenset[str]:
@@ -76,10 +81,13 @@ class PatternRule:
         """Whether any pattern matches `text` (whose case-folded form is `folded`)."""
         for regex, on_folded, needs_boundary in self.regexes:
             subject = folded if on_folded else text
-            for match in regex.finditer(subject):
+            match = regex.search(subject)  # most lines: no match, one call and done
+            while match:
                 start = match.start()
                 if not needs_boundary or start == 0 or not subject[start - 1].isalnum():
                     return True
+                # The next match, where finditer would look for it.
+                match = regex.search(subject, max(match.end(), start + 1))
         return False
 
 

@@ -123,7 +123,7 @@ def _story_span(lines: tuple[Line, ...], body: list[bool]) -> tuple[int, int] | 
     for index, line in enumerate(lines):
         if not body[index]:
             continue
-        words = len(line.text.split())
+        words = line.words
         total += words
         if words < MIN_PROSE_WORDS or line.text[-1] not in _PROSE_END:
             continue
@@ -148,8 +148,7 @@ def _kind(line: Line, is_body: bool, *, after_end: bool) -> BlockKind:
 
 def _tail_start(lines: tuple[Line, ...], body: list[bool]) -> int:
     """Index of the first line after the article's end marker, or len(lines) if none."""
-    words = [len(line.text.split()) if keep else 0 for line, keep in zip(lines, body,
-                                                                          strict=True)]
+    words = [line.words if keep else 0 for line, keep in zip(lines, body, strict=True)]
     total = sum(words) or 1
     thread = _comment_thread_start(lines, words)
     seen = 0

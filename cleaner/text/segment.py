@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cleaner.detectors import detect
+from cleaner.detectors import detect_stripped
 from cleaner.models import BlockKind
 from cleaner.text.dates import MONTHS, find_dates
 
@@ -38,12 +38,14 @@ _TIME_AFTER = re.compile(r"^[\s,|-]*(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?)?[\s,|:â
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One non-empty line of the dump and the facts about it that need the raw page."""
+    """One non-empty line of the dump and the facts about it that need the raw page,
+    or that every later stage asks for (`words`: counted once, read by all)."""
 
     text: str
     blank_before: bool
     blank_after: bool
     detected: BlockKind | None
+    words: int  # white-space separated words: len(text.split())
 
 
 def segment(text: str) -> tuple[Line, ...]:
@@ -57,10 +59,12 @@ def segment(text: str) -> tuple[Line, ...]:
         before = number == 0 or not raw[number - 1]
         after = number + 1 == len(raw) or not raw[number + 1]
         for part, prefix_kind in _split_date_prefix(stripped):
+            words = len(part.split())
             kind = prefix_kind
             if kind is None:
-                kind = memo[part] if part in memo else memo.setdefault(part, detect(part))
-            lines.append(Line(part, before, after, kind))
+                kind = memo[part] if part in memo else memo.setdefault(
+                    part, detect_stripped(part, words))
+            lines.append(Line(part, before, after, kind, words))
     return tuple(lines)
 
 

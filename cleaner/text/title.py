@@ -41,7 +41,7 @@ def title_candidates(lines: tuple[Line, ...], start: int) -> list[int]:
     """Indexes of headline-shaped lines above the article, nearest first."""
     return [
         index for index in range(start - 1, max(start - TITLE_LOOKBACK, 0) - 1, -1)
-        if MIN_TITLE_WORDS <= len(lines[index].text.split()) <= MAX_TITLE_WORDS
+        if MIN_TITLE_WORDS <= lines[index].words <= MAX_TITLE_WORDS
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -20,7 +21,7 @@ from cleaner.models import (
     RejectReason,
 )
 from cleaner.options import CleanOptions
-from cleaner.stages.assemble import assemble, content_hash, to_markdown
+from cleaner.stages.assemble import assemble, content_hash, count_words, to_markdown
 
 PAGE = RawPage(text="unused", mode=Mode.TEXT, encoding="utf-8")
 OPTIONS = CleanOptions()
@@ -99,3 +100,18 @@ def test_content_hash_ignores_white_space_and_unicode_normal_form() -> None:
 def test_content_hash_is_the_hash_of_the_text() -> None:
     document = build(Block(PARAGRAPH))
     assert document.content_hash == content_hash(document.text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "one", "  two  words ", "l'homme a_b 3x4 ½ ² ٣", "İstanbul ǅ 日本語のテキスト、です。",
+     "😀a😀 𝐀𝐁 \ud800lone surrogate", "tabs\tand\nnew\u00a0lines—dashes…"],
+)
+def test_word_count_counts_what_the_word_regex_finds(text: str) -> None:
+    assert count_words(text) == len(re.findall(r"\w+", text))
+
+
+def test_word_count_knows_every_code_point_as_the_regex_does() -> None:
+    # Each code point between two letters and alone: \w decides whether it joins them.
+    text = " ".join(f"a{chr(point)}b {chr(point)}" for point in range(0x3000))
+    assert count_words(text) == len(re.findall(r"\w+", text))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import py3langid
 import pytest
+from py3langid.langid import visit_counts
 
+from cleaner.stages import language
 from cleaner.stages.language import MIN_LETTERS, SAMPLE_CHARS, detect_language
 
 SENTENCES = {
@@ -47,3 +50,20 @@ def test_codes_outside_iso_639_1_fall_back_to_the_declared_one(body: str) -> Non
     # py3langid answers "zxx" and "bcl" for these: not ISO 639-1 codes.
     assert detect_language(body, declared="en-GB") == "en"
     assert detect_language(body) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "a", "ab", SENTENCES["en"], SENTENCES["ru"] * 3, "<nav>" * 12 + " the the .",
+     "日本語のテキストです。" * 20, "mixed: Der Rat, le conseil, the council — 2025!"],
+)
+def test_ngram_counts_are_py3langids_own(text: str) -> None:
+    identifier = language._identifier()
+    if not isinstance(identifier, language._WindowedIdentifier):
+        pytest.skip("py3langid's internals changed: its own counting is in use")
+    encoded = identifier._encode(text)
+    expected = visit_counts(identifier.tk_nextmove, identifier._rowbase,
+                            identifier.tk_output, encoded) or {}
+    # Same features, same counts, same (first-seen) order: the scores are bit-identical.
+    assert list(identifier.ngram_counts(encoded).items()) == list(expected.items())
+    assert identifier.classify(text) == py3langid.classify(text)

@@ -8,7 +8,8 @@ PROSE = "The committee heard evidence from several witnesses over the course of 
 
 
 def line(text: str, detected: BlockKind | None = None) -> Line:
-    return Line(text, blank_before=True, blank_after=True, detected=detected)
+    return Line(text, blank_before=True, blank_after=True, detected=detected,
+                words=len(text.split()))
 
 
 def test_byline_names() -> None:

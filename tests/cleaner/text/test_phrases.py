@@ -15,6 +15,11 @@ def test_a_leading_word_boundary_is_still_required() -> None:
     assert RULE("Undonate now") is None
 
 
+def test_a_later_match_on_a_word_boundary_still_counts() -> None:
+    # The first match sits inside a word; the search goes on past it, as finditer would.
+    assert RULE("Undonate now, donate now") is BlockKind.DONATION
+
+
 def test_long_lines_and_lines_without_a_shared_stem_are_skipped() -> None:
     assert RULE("donate now " + "word " * 10) is None
     assert RULE("Nothing to see here") is None

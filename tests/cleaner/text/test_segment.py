@@ -32,3 +32,10 @@ def test_a_date_inside_a_sentence_is_not_a_prefix() -> None:
 
 def test_an_empty_dump_has_no_lines() -> None:
     assert segment("\n \n\t\n") == ()
+
+
+def test_each_line_carries_its_word_count() -> None:
+    dump = "Home\n date 2025-03-06 Ukraine said on Wednesday it planned talks.\n  a  b\tc "
+    lines = segment(dump)
+    assert [line.words for line in lines] == [len(line.text.split()) for line in lines]
+    assert [line.words for line in lines] == [1, 2, 7, 3]

@@ -11,7 +11,8 @@ PROSE = "The committee heard evidence from several witnesses over the course of 
 
 
 def line(text: str, detected: BlockKind | None = None, *, blank: bool = True) -> Line:
-    return Line(text, blank_before=blank, blank_after=blank, detected=detected)
+    return Line(text, blank_before=blank, blank_after=blank, detected=detected,
+                words=len(text.split()))
 
 
 def test_candidates_are_the_lines_above_the_article_nearest_first() -> None:
