@@ -31,6 +31,7 @@ import psutil
 
 from cleaner import clean
 from cleaner.bench import dataset_files, read_page
+from cleaner.threads import use_one_blas_thread
 from workers.embedded import EmbeddedRedis
 from workers.messages import Job
 from workers.process import WorkerProcess
@@ -106,12 +107,15 @@ def library_round(pages: Sequence[bytes], series: Series) -> None:
 
 
 def _cpu(roots: list[psutil.Process]) -> float:
-    """User + system CPU seconds of these processes and their live children."""
+    """User + system CPU seconds of these processes and all their children, live or gone.
+
+    A pool child recycled after `max_tasks_per_child` takes its CPU time with it,
+    except into its parent's `children_*` counters once reaped: those count too."""
     total = 0.0
     for root in roots:
         for process in [root, *root.children(recursive=True)]:
             times = process.cpu_times()
-            total += times.user + times.system
+            total += times.user + times.system + times.children_user + times.children_system
     return total
 
 
@@ -122,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds over the pages")
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args(argv)
+    use_one_blas_thread()  # as the CLI and the workers do
     pages = [read_page(f).raw for d in args.datasets for f in dataset_files(d)[: args.limit]]
     library = Series("library, 1 process (clean() only)", len(pages))
     for raw in pages[:WARM_UP_PAGES]:

@@ -26,6 +26,7 @@ from cleaner.models import CleanedDocument, Rejected
 from cleaner.options import DEFAULT_OPTIONS, CleanOptions
 from cleaner.progress import progress
 from cleaner.schema import document_schema
+from cleaner.threads import use_one_blas_thread
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -36,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "handler"):
         parser.print_help()
         return EXIT_USAGE
+    use_one_blas_thread()
     return int(args.handler(args))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from celery import Celery, bootsteps
 
 from cleaner import CleanOptions, clean
+from cleaner.threads import use_one_blas_thread
 from workers.conf import celery_conf
 from workers.inbox import inbox_step
 from workers.publisher import RedisPublisher, ResultPublisher, connect
@@ -50,6 +51,7 @@ def warm_up_step(options: CleanOptions) -> type[bootsteps.Step]:
     class WarmUpStep(bootsteps.Step):  # type: ignore[misc]  # celery is untyped
         def __init__(self, worker: Any, **kwargs: Any) -> None:
             super().__init__(worker, **kwargs)
+            use_one_blas_thread()  # inherited by the pool children through fork
             for page in WARM_UP_PAGES:
                 clean(page, options=options)
             # Keep the warmed-up heap out of the collector's sight: a child's
