@@ -18,18 +18,16 @@ SHINGLE_SIZE = 4  # ScrapingHub's article-extraction-benchmark uses 4-grams
 
 def load_truth(dataset: Path) -> dict[str, str]:
     """{page id: true body} from `ground-truth.json` (aeb layout) or `ground-truth/*.json`
-    (wcxb layout); pages with no body truth are left out."""
+    (wcxb layout). A page whose truth has no body stays, with "": as in score.py, an
+    empty answer is right there and any text is wrong."""
     truth: dict[str, str] = {}
     if (dataset / "ground-truth.json").is_file():
         records = json.loads((dataset / "ground-truth.json").read_text("utf-8"))
-        truth = {pid: rec["articleBody"] for pid, rec in records.items() if rec.get("articleBody")}
+        truth = {pid: rec.get("articleBody") or "" for pid, rec in records.items()}
     elif (dataset / "ground-truth").is_dir():
         for path in sorted((dataset / "ground-truth").glob("*.json")):
-            body = (json.loads(path.read_text("utf-8")).get("ground_truth") or {}).get(
-                "main_content"
-            )
-            if body:
-                truth[path.stem] = body
+            ground = json.loads(path.read_text("utf-8")).get("ground_truth") or {}
+            truth[path.stem] = ground.get("main_content") or ""
     return truth
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from cleaner.evaluate import load_truth
 from tests.quality.eval_gate import bound, ratchet, shortfalls
 from tests.quality.metrics import (
     Truth,
@@ -83,3 +87,12 @@ def test_shortfalls_name_each_broken_bound() -> None:
     measured = {"word_f1": 0.5, "without": 0.5}
     problems = shortfalls(measured, {"word_f1": 0.6, "without": 0.4, "gone": 1.0})
     assert len(problems) == 3
+
+
+def test_truth_keeps_pages_without_a_body_as_score_py_does(tmp_path: Path) -> None:
+    (tmp_path / "ground-truth").mkdir()
+    for pid, body in (("a", "Body text."), ("b", "")):
+        (tmp_path / "ground-truth" / f"{pid}.json").write_text(
+            json.dumps({"ground_truth": {"main_content": body}}))
+    assert load_truth(tmp_path) == {"a": "Body text.", "b": ""}
+    assert word_prf("", "")[2] == 1.0  # nothing to find, nothing found: right
