@@ -7,7 +7,9 @@ with a few broken bytes, and only then statistical detection with
 charset-normalizer. Each failure is a `PageRejected` with its
 reason, so a worker can tell "a PNG" from "a cp1251 page we could not read".
 Last, text that was UTF-8-encoded twice upstream ("â€™" for "’", "Ã©" for "é";
-2% of wcxb-dev) is repaired with ftfy, on pages whose bytes show the pattern.
+2% of wcxb-dev) is repaired with ftfy, on pages whose bytes show the pattern,
+word by word: ftfy over a whole 5 MB page takes seconds, over its damaged words
+milliseconds.
 """
 
 from __future__ import annotations
@@ -72,6 +74,13 @@ _CT_CHARSET = re.compile(r"""charset\s*=\s*["']?([a-zA-Z0-9_.:-]+)""", re.I)
 # a continuation byte. Searched in the bytes (fast); ftfy decides what to fix.
 _DOUBLE_UTF8 = re.compile(rb"\xc3[\x82\x83\xa2](?:\xc2[\x80-\xbf]|\xe2[\x80-\x84]"
                           rb"|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c])")
+# In the decoded text: a damaged character, or a C1 control (a cp1252 byte read as Latin-1).
+_DOUBLE_UTF8_TEXT = re.compile(
+    "[\u00c2\u00c3\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac"
+    "\u2122]|[\u0080-\u009f]"
+)
+_WORD_BREAK = re.compile(r"[ \t\n\r\f<>\"']")  # ASCII only: a damaged "à" ends in U+00A0
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MARKUP = re.compile(
     r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|main|span|a|section|br|table)\b",
@@ -92,12 +101,28 @@ def decode(
         _check_not_binary(raw)
         text, encoding = _to_text(raw, content_type)
         if encoding.startswith("utf-8") and _DOUBLE_UTF8.search(raw):
-            text = fix_encoding(text)
+            text = _repair_double_utf8(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not text.strip():
         raise PageRejected(RejectReason.EMPTY, "the page has no visible characters")
     _check_text_is_text(text)
     return RawPage(text=text, mode=_sniff_mode(text, content_type, options), encoding=encoding)
+
+
+def _repair_double_utf8(text: str) -> str:
+    """ftfy on each damaged word (a run between ASCII spaces, quotes and tag brackets)."""
+    parts: list[str] = []
+    done = 0
+    for damage in _DOUBLE_UTF8_TEXT.finditer(text):
+        if damage.start() < done:  # inside the word just repaired
+            continue
+        start = max(done, *(text.rfind(c, done, damage.start()) + 1 for c in " \t\n\r\f<>\"'"))
+        end_at = _WORD_BREAK.search(text, damage.end())
+        end = end_at.start() if end_at else len(text)
+        parts += [text[done:start], fix_encoding(text[start:end])]
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _check_size(size: int, options: CleanOptions) -> None:
