@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
@@ -20,6 +21,13 @@ SEED = 13
 FOLDS = 4
 
 Fitted = tuple[MLPClassifier, np.ndarray, np.ndarray]  # model, feature mean, feature scale
+
+
+def page_domain(info: dict[str, str], truth: dict[str, object]) -> str:
+    """A page's CV group: its domain from metadata.json, which lacks ~140 wcxb-dev pages,
+    else its URL's host (grouping those by page id would let a domain span folds)."""
+    host = urlsplit(str(truth.get("url") or "")).hostname or ""
+    return info.get("domain") or host.removeprefix("www.")
 
 
 def page_weights(word_counts: Sequence[np.ndarray]) -> np.ndarray:

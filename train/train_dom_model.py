@@ -25,7 +25,6 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -35,7 +34,7 @@ from cleaner.html.dom_classify import BODY_THRESHOLD, page_confidence
 from cleaner.html.dom_features import block_features, block_words, context_features
 from cleaner.html.parse import parse_html
 from train.labels import body_labels
-from train.mlp import page_weights, save, train_two_passes
+from train.mlp import page_domain, page_weights, save, train_two_passes
 
 OUT = Path(__file__).resolve().parents[1] / "cleaner" / "html" / "dom_model.npz"
 HIDDEN = 32
@@ -62,16 +61,10 @@ def load_pages(data: Path) -> list[Page]:
         main = truth["ground_truth"].get("main_content") or ""
         html = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
         blocks = dom_blocks(parse_html(html))  # pages with no blocks stay: they score 0
-        pages.append(Page(page_id, _domain(meta.get(page_id, {}), truth), _page_type(truth),
+        pages.append(Page(page_id, page_domain(meta.get(page_id, {}), truth), _page_type(truth),
                           blocks, block_features(blocks),
                           np.array(body_labels(blocks.texts, main)), main))
     return pages
-
-
-def _domain(info: dict[str, str], truth: dict[str, object]) -> str:
-    """The CV group: metadata.json lacks ~140 pages, whose domain the URL gives."""
-    host = urlsplit(str(truth.get("url") or "")).hostname or ""
-    return info.get("domain") or host.removeprefix("www.")
 
 
 def _page_type(truth: dict[str, object]) -> str:
