@@ -45,3 +45,18 @@ def clean(
     except Exception as exc:  # the library's boundary: a bug must not look like a crash upstream
         detail = f"{type(exc).__name__}: {str(exc)[:200]}"
         return Rejected(reason=RejectReason.INTERNAL_ERROR, detail=detail, url=url)
+
+
+# One tiny page per mode: loading the models (~1 s) is the first page's cost otherwise.
+_WARM_UP_PAGES = (
+    b"<html><head><title>Warm up</title></head><body><p>A first page loads the models.</p>"
+    b"</body></html>",
+    b"A first text dump\nloads the line rules and the language model, once.\n",
+)
+
+
+def warm_up(options: CleanOptions = DEFAULT_OPTIONS) -> None:
+    """Load every model now (a worker before it forks, a benchmark before its clock)."""
+    for page in _WARM_UP_PAGES:
+        clean(page, options=options)
+

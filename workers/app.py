@@ -7,7 +7,8 @@ from typing import Any
 
 from celery import Celery, bootsteps
 
-from cleaner import CleanOptions, clean
+from cleaner import CleanOptions
+from cleaner.api import warm_up
 from cleaner.threads import use_one_blas_thread
 from workers.conf import celery_conf
 from workers.inbox import inbox_step
@@ -15,12 +16,6 @@ from workers.publisher import RedisPublisher, ResultPublisher, connect
 from workers.settings import WorkerSettings
 from workers.sweeper import sweeper_step
 from workers.tasks import clean_options, register_clean_task
-
-WARM_UP_PAGES = (
-    b"<html><head><title>Warm up</title></head><body><p>A first page loads the models.</p>"
-    b"</body></html>",
-    b"A first text dump\nloads the line rules and the language model, once.\n",
-)
 
 
 def make_celery(settings: WorkerSettings, publisher: ResultPublisher | None = None) -> Celery:
@@ -52,8 +47,7 @@ def warm_up_step(options: CleanOptions) -> type[bootsteps.Step]:
         def __init__(self, worker: Any, **kwargs: Any) -> None:
             super().__init__(worker, **kwargs)
             use_one_blas_thread()  # inherited by the pool children through fork
-            for page in WARM_UP_PAGES:
-                clean(page, options=options)
+            warm_up(options)
             # Keep the warmed-up heap out of the collector's sight: a child's
             # collections would otherwise touch, and copy-on-write, all of it.
             gc.freeze()
