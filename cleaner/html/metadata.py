@@ -25,7 +25,7 @@ def build_metadata(
     today = today or datetime.now(UTC).date()
     names = site_names(sources, url)
     return Metadata(
-        title=choose_title(sources, names),
+        title=choose_title(sources, names, url),
         authors=find_authors(sources, tree),
         date_published=published_date(sources, tree, today),
         date_modified=modified_date(sources, today),

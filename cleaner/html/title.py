@@ -49,7 +49,9 @@ SLUG_EXTRA_SHARE = 0.5
 _SLUG_WORD = re.compile(r"[^\W_]+")  # slugs join words with "-" or "_"
 
 
-def choose_title(sources: PageSources, site_names: tuple[str, ...]) -> str | None:
+def choose_title(
+    sources: PageSources, site_names: tuple[str, ...], url: str | None = None
+) -> str | None:
     names = tuple(filter(None, map(_squash, site_names)))
     declared = _declared_title(sources)
     if declared and "&" in declared:  # CMSs that escape twice leave "&#038;" in the text
@@ -59,21 +61,22 @@ def choose_title(sources: PageSources, site_names: tuple[str, ...]) -> str | Non
     agreeing = [h for h in h1s if stripped and _agree(h, stripped)]
     h1 = next(iter(agreeing or h1s), None)
     if h1 and stripped:
-        slug = slug_words(sources)
+        slug = slug_words(sources, url)
         if _agree(h1, stripped):
             return _agreed_title(h1, stripped, slug)
         return _disagreeing_title(h1, stripped, slug, is_article=sources.declares_article())
     return h1 or stripped or None
 
 
-def slug_words(sources: PageSources) -> frozenset[str]:
-    """Words of the last segment of the page's own URL path (canonical, else og:url).
+def slug_words(sources: PageSources, url: str | None = None) -> frozenset[str]:
+    """Words of the last segment of the page's URL path: canonical, else og:url, else the
+    URL the page was fetched from.
 
     Only the last segment: the folders above it are sections ("/opinion/...") that
-    would vote for a "Opinion | ..." title. The caller's URL may be a tracking or
-    short link; the canonical one is the site's own. Empty if the page declares none.
+    would vote for a "Opinion | ..." title. The fetched URL comes last: it may be a
+    tracking or short link; the canonical one is the site's own.
     """
-    url = sources.canonical_url or sources.first_meta("og:url") or ""
+    url = sources.canonical_url or sources.first_meta("og:url") or url or ""
     try:
         path = urlsplit(url).path
     except ValueError:

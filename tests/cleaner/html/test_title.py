@@ -82,6 +82,13 @@ def test_slug_words_are_the_last_segment_of_the_canonical_url() -> None:
     assert slug_words(sources_of()) == frozenset()
 
 
+def test_slug_falls_back_to_the_fetched_url_after_the_pages_own() -> None:
+    assert slug_words(sources_of(), "https://example.org/shop/blue-kettle?ref=x") == {
+        "blue", "kettle"}
+    assert slug_words(sources_of(_canonical("/red-kettle")), "https://t.co/abc") == {
+        "red", "kettle"}
+
+
 def test_slug_picks_the_h1_of_a_non_article() -> None:
     head = _canonical("/hire-movers-jackson-nj") + "<title>Local Moving Help | Movers</title>"
     sources = sources_of(head, "<h1>Hire Movers in Jackson, NJ</h1>")
