@@ -23,11 +23,12 @@ FOLDS = 4
 Fitted = tuple[MLPClassifier, np.ndarray, np.ndarray]  # model, feature mean, feature scale
 
 
-def page_domain(info: dict[str, str], truth: dict[str, object]) -> str:
+def page_domain(page_id: str, info: dict[str, str], truth: dict[str, object]) -> str:
     """A page's CV group: its domain from metadata.json, which lacks ~140 wcxb-dev pages,
-    else its URL's host (grouping those by page id would let a domain span folds)."""
+    else its URL's host (grouping those by page id would let a domain span folds), else
+    the page itself."""
     host = urlsplit(str(truth.get("url") or "")).hostname or ""
-    return info.get("domain") or host.removeprefix("www.")
+    return info.get("domain") or host.removeprefix("www.") or f"page-{page_id}"
 
 
 def page_weights(word_counts: Sequence[np.ndarray]) -> np.ndarray:

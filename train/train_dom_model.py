@@ -61,8 +61,8 @@ def load_pages(data: Path) -> list[Page]:
         main = truth["ground_truth"].get("main_content") or ""
         html = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
         blocks = dom_blocks(parse_html(html))  # pages with no blocks stay: they score 0
-        pages.append(Page(page_id, page_domain(meta.get(page_id, {}), truth), _page_type(truth),
-                          blocks, block_features(blocks),
+        domain = page_domain(page_id, meta.get(page_id, {}), truth)
+        pages.append(Page(page_id, domain, _page_type(truth), blocks, block_features(blocks),
                           np.array(body_labels(blocks.texts, main)), main))
     return pages
 

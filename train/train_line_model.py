@@ -55,7 +55,7 @@ def load_pages(data: Path) -> list[Page]:
         if not lines:
             continue
         texts = [line.text for line in lines]
-        pages.append(Page(path.stem, page_domain(meta.get(path.stem, {}), truth), texts,
+        pages.append(Page(path.stem, page_domain(path.stem, meta.get(path.stem, {}), truth), texts,
                           line_features(lines), np.array(body_labels(texts, main)), main))
     return pages
 

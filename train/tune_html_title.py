@@ -18,7 +18,6 @@ import gzip
 import itertools
 import json
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
@@ -31,6 +30,7 @@ from cleaner.models import Mode
 from cleaner.options import DEFAULT_OPTIONS
 from cleaner.stages.decode import decode
 from train.labels import title_matches
+from train.mlp import page_domain
 
 # 1.01 never lets the slug decide: the rule as it was before the slug.
 MARGINS = (0.0, 0.1, 0.2, 0.3, 1.01)
@@ -50,7 +50,7 @@ def load_pages(data: Path) -> tuple[list[tuple[PageSources, tuple[str, ...], str
         if not truth or sources is None:
             continue
         pages.append((sources, title_module.site_names(sources, None), truth))
-        domains.append(meta.get(page_id, {}).get("domain") or _host(record.get("url"), page_id))
+        domains.append(page_domain(page_id, meta.get(page_id, {}), record))
     return pages, domains
 
 
@@ -61,12 +61,6 @@ def _sources(path: Path) -> PageSources | None:
     except PageRejected:
         return None
     return read_sources(parse_html(page.text)) if page.mode is Mode.HTML else None
-
-
-def _host(url: str | None, page_id: str) -> str:
-    """Some pages are missing from metadata.json: their URL's host is their domain."""
-    host = urlsplit(url or "").hostname or f"page-{page_id}"
-    return host.removeprefix("www.")
 
 
 def hits(pages: list[tuple[PageSources, tuple[str, ...], str]], margin: float,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Self
 
 import redis
+
+from workers.process import terminate
 
 START_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 15.0
@@ -128,13 +129,7 @@ class EmbeddedRedis:
         """Shut down a server we started (AOF is flushed); leave others alone."""
         if self.process is None:
             return
-        # SIGTERM is redis-server's SHUTDOWN: it fsyncs the AOF and exits
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process, STOP_TIMEOUT_S)  # SIGTERM is SHUTDOWN: the AOF is fsynced
         (self.data_dir / SERVER_FILE).unlink(missing_ok=True)
         self.process = None
 

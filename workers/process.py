@@ -24,6 +24,18 @@ READY_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 120.0
 
 
+def terminate(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """SIGTERM (the process's own clean shutdown), then SIGKILL after `timeout` seconds."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class WorkerStartError(RuntimeError):
     """The worker exited, or did not consume, before it was ready."""
 
@@ -62,13 +74,7 @@ class WorkerProcess:
 
     def stop(self, timeout: float = STOP_TIMEOUT_S) -> int:
         """Warm shutdown (SIGTERM: running tasks finish), then SIGKILL after `timeout`."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, timeout)
         self._log.close()
         return int(self.process.returncode)
 
