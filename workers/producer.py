@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import Self
+from typing import Any, Self
 
 import redis
 from celery import Celery
@@ -62,6 +62,10 @@ class CleanerClient:
 
     def submit_many(self, jobs: Iterable[Job], *, batch_size: int = DEFAULT_BATCH) -> list[str]:
         """Submit jobs in pipelined batches; return their ids in order.
+
+        Batches start at one job and double up to `batch_size`: the first pages
+        reach the workers at once, instead of after a whole batch was encoded
+        and written, and the later ones still share their round trips.
 
         Raises JobTooLarge (before sending anything of its batch) for a job
         whose message is above `max_job_bytes`: shipping it would only fail.
@@ -106,18 +110,44 @@ class CleanerClient:
                 pipe.zadd(self._keys.pending, {job_id: now}, nx=True)
             pipe.hincrby(self._keys.stats, "submitted", len(items))
             pipe.execute()
-        # The message carries the id only (a claim check): the worker reads the copy
+        # The messages carry the ids only (a claim check): the worker reads the copies
         # above, so a page crosses the broker once and sits in Redis once.
+        ids = [job_id for job_id, _ in items]
+        per_message = self._settings.jobs_per_message
         with self._app.producer_or_acquire() as producer:
-            for job_id, _ in items:
-                self._app.send_task(TASK_NAME, args=[job_id], task_id=job_id,
-                                    queue=self._settings.queue, producer=producer)
+            for start in range(0, len(ids), per_message):
+                send_jobs(self._app, ids[start:start + per_message], self._settings.queue,
+                          producer=producer)
+
+
+def send_jobs(app: Celery, job_ids: Sequence[str], queue: str, *, producer: Any = None) -> None:
+    """One task message for these jobs, whose copies are in `cleaner:jobs` already.
+
+    A pool process takes its next message only after acking the last one
+    (prefetch 1): that handoff is paid once per message, not once per page.
+    """
+    first = job_ids[0]
+    task_id = first if len(job_ids) == 1 else f"{first}+{len(job_ids) - 1}"
+    app.send_task(TASK_NAME, args=[list(job_ids)], task_id=task_id, queue=queue,
+                  producer=producer)
+
+
+def message_job_ids(args: Sequence[Any]) -> list[str]:
+    """The job ids a task message's args carry: `[[id, ...]]`, or the older `[id]`, `[id, job]`."""
+    first = args[0] if args else None
+    if isinstance(first, str):
+        return [first]
+    if isinstance(first, list):
+        return [job_id for job_id in first if isinstance(job_id, str)]
+    return []
 
 
 def _batches(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
-    iterator = iter(jobs)
-    while batch := list(islice(iterator, size)):
+    """Batches of 1, 2, 4, ... jobs, then `size` at most."""
+    iterator, next_size = iter(jobs), 1
+    while batch := list(islice(iterator, min(next_size, size))):
         yield batch
+        next_size *= 2
 
 
 def make_producer_app(settings: WorkerSettings) -> Celery:

@@ -15,6 +15,7 @@ expires, the same job id is new again.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -79,6 +80,10 @@ class ResultPublisher(Protocol):
         """The job's stored copy, while it has no outcome."""
         ...
 
+    def without_outcome(self, job_ids: Sequence[str]) -> list[str]:
+        """Those of the jobs that have no outcome yet, in their order."""
+        ...
+
     def publish(self, message: ResultMessage) -> bool:
         """Store and announce the job's outcome; False if it already had one."""
         ...
@@ -105,6 +110,13 @@ class RedisPublisher:
     def stored_job(self, job_id: str) -> str | None:
         job = self._redis.hget(self._keys.jobs, job_id)
         return job.decode() if isinstance(job, bytes) else job
+
+    def without_outcome(self, job_ids: Sequence[str]) -> list[str]:
+        with self._redis.pipeline(transaction=False) as pipe:
+            for job_id in job_ids:
+                pipe.exists(self._keys.doc(job_id))
+            done = pipe.execute()
+        return [job_id for job_id, exists in zip(job_ids, done, strict=True) if not exists]
 
     def publish(self, message: ResultMessage) -> bool:
         keys, payload = self._keys, message.model_dump_json(exclude_none=True)
@@ -146,6 +158,9 @@ class InMemoryPublisher:
 
     def stored_job(self, job_id: str) -> str | None:
         return self.jobs.get(job_id)
+
+    def without_outcome(self, job_ids: Sequence[str]) -> list[str]:
+        return [job_id for job_id in job_ids if job_id not in self.documents]
 
     def publish(self, message: ResultMessage) -> bool:
         self.deliveries.pop(message.id, None)

@@ -34,7 +34,7 @@ class Stats:
     duplicate: int  # finished a job that already had an outcome (redelivery, resubmission)
     recovered: int  # lost jobs the sweeper resubmitted (workers/sweeper.py)
     in_flight: int  # job ids submitted with no outcome yet (the ledger, cleaner:pending)
-    queued: int  # tasks waiting in the Celery queue
+    queued: int  # task messages waiting in the Celery queue (up to jobs_per_message jobs each)
     inbox: int  # entries waiting in the plain-Redis inbox
     oldest_in_flight_s: float | None
     rate_per_s: float  # jobs finished per second over the last minute
@@ -45,7 +45,8 @@ class Stats:
             f"submitted   {self.submitted}", f"cleaned     {self.cleaned}",
             f"failed      {self.failed}", f"duplicate   {self.duplicate}",
             f"recovered   {self.recovered}",
-            f"in flight   {self.in_flight} (oldest {oldest})", f"queued      {self.queued}",
+            f"in flight   {self.in_flight} (oldest {oldest})",
+            f"queued      {self.queued} messages",
             f"inbox       {self.inbox}", f"rate        {self.rate_per_s:.1f} jobs/s (last minute)",
         ]
 

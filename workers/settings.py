@@ -38,10 +38,12 @@ class WorkerSettings(BaseSettings):
     max_memory_per_child_kib: int = Field(default=512_000, ge=10_000)
     max_deliveries: int = Field(default=3, ge=1)  # task starts before a job fails as crashed
     # Messages each pool process reserves. 1 is the crash-safe default (a dead worker strands
-    # the fewest), but each child then idles while the next message is fetched (~9 ms a page
-    # measured); 2-4 hides that wait: reserved messages are unacked, so a crash still only
-    # delays them to the visibility timeout (or the sweeper).
+    # the fewest), but each child then idles while its next message is fetched (~2 ms).
+    # Reserved messages are unacked, so a crash only delays them to the visibility timeout.
     prefetch_multiplier: int = Field(default=1, ge=1)
+    # Jobs per task message (`submit_many` groups them): that ~2 ms wait is paid once per
+    # message, not once per page. See `message_budget_s` for the time limits.
+    jobs_per_message: int = Field(default=8, ge=1, le=1000)
     task_events: bool = False  # send task events (Flower, exporters)
     # The sweeper resubmits ledger jobs the broker lost (docs/service.md "Reliability"); its
     # deadline must exceed the hard time limit, or it resubmits jobs still running
@@ -87,6 +89,16 @@ class WorkerSettings(BaseSettings):
             raise ValueError(f"need sweep_after_s > time_limit, got {self.sweep_after_s} / "
                              f"{self.time_limit}: the sweeper would resubmit running jobs")
         return self
+
+    @property
+    def message_budget_s(self) -> float:
+        """A message stops starting pages after this long and hands the rest back to the queue.
+
+        The time limits are per message: a sixth of the soft limit (10 s of 60)
+        leaves every page at least five sixths of it, and the hard limit's
+        margin stays what it is for one page.
+        """
+        return self.soft_time_limit / 6
 
     @property
     def keys(self) -> Keys:

@@ -28,6 +28,8 @@ per `sweep_interval_s`. `python -m workers.sweeper [--once]` runs it alone.
 from __future__ import annotations
 
 import argparse
+import base64
+import binascii
 import json
 import logging
 import math
@@ -44,7 +46,7 @@ from celery import bootsteps
 from kombu.exceptions import OperationalError
 
 from workers.messages import FailedMessage, FailReason
-from workers.producer import CleanerClient
+from workers.producer import CleanerClient, message_job_ids
 from workers.publisher import RedisPublisher, ResultPublisher, connect
 from workers.settings import WorkerSettings
 from workers.steps import thread_step
@@ -128,7 +130,7 @@ class Sweeper:
         head = cast(list[bytes], self._redis.lrange(self._settings.queue, -HEAD_PEEK, -1))
         if not head:
             return math.inf
-        ids = [job_id for raw in reversed(head) if (job_id := _task_id(_loads(raw)))]
+        ids = [job_id for raw in reversed(head) for job_id in message_ids(raw)]
         scores = self._redis.zmscore(self._keys.pending, ids) if ids else []
         known = [score for score in scores if score is not None]
         return min(known) if known else -math.inf
@@ -138,8 +140,8 @@ class Sweeper:
         held = set()
         for raw in cast(list[bytes], self._redis.hvals(UNACKED_KEY)):
             entry = _loads(raw)  # [message, exchange, routing key]
-            if isinstance(entry, list) and entry and (job_id := _task_id(entry[0])):
-                held.add(job_id)
+            if isinstance(entry, list) and entry:
+                held.update(_job_ids(entry[0]))
         return held
 
     def _recover(self, lost: list[str], cutoff: float, now: float) -> SweepReport:
@@ -168,11 +170,24 @@ def _loads(raw: bytes | str) -> object:
         return None
 
 
-def _task_id(message: object) -> str | None:
-    """The task id (our job id) of a kombu message, None if it is not a task message."""
-    headers = message.get("headers") if isinstance(message, dict) else None
-    task_id = headers.get("id") if isinstance(headers, dict) else None
-    return task_id if isinstance(task_id, str) else None
+def message_ids(raw: bytes | str) -> list[str]:
+    """The job ids of a task message as kombu queues it (JSON), [] if it is not ours."""
+    return _job_ids(_loads(raw))
+
+
+def _job_ids(message: object) -> list[str]:
+    """The job ids a kombu task message carries (in its args), [] if it is not ours."""
+    if not isinstance(message, dict) or not isinstance(message.get("body"), str):
+        return []
+    properties = message.get("properties")
+    body: str | bytes = message["body"]
+    try:
+        if isinstance(properties, dict) and properties.get("body_encoding") == "base64":
+            body = base64.b64decode(body)
+        args = json.loads(body)[0]  # protocol 2: [args, kwargs, embed]
+    except (ValueError, TypeError, KeyError, IndexError, binascii.Error):
+        return []
+    return message_job_ids(args) if isinstance(args, list) else []
 
 
 def make_sweeper(settings: WorkerSettings, client: redis.Redis | None = None) -> Sweeper:

@@ -1,20 +1,24 @@
 """The one task: validate the job -> `cleaner.clean` -> publish. All cleaning lives in `cleaner/`.
 
-`clean_job` is a plain function (unit-tested with the in-memory publisher);
-the Celery task only hands it the message and the process's publisher. The
-task takes `(job_id, payload)` with the payload still a JSON string, so a
-malformed job is validated here and becomes a failed result with a reason,
-never a crash in the consumer and never a silently dropped message.
+`clean_job` and `clean_jobs` are plain functions (unit-tested with the
+in-memory publisher); the Celery task only hands them the message and the
+process's publisher. A message carries job ids (`[[id, ...]]`, run in order);
+each job's JSON is read from Redis and validated here, so a malformed job
+becomes a failed result with a reason, never a crash in the consumer and never
+a silently dropped message. Older messages, `[id]` or `[id, job JSON]`, still run.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import redis
 from billiard.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery import Celery, Task
+from kombu.exceptions import OperationalError
 
 from cleaner import CleanedDocument, CleanOptions, Rejected, clean
 from workers.conf import TASK_NAME
@@ -27,6 +31,7 @@ from workers.messages import (
     JobError,
     decode_job,
 )
+from workers.producer import message_job_ids, send_jobs
 from workers.publisher import ResultMessage, ResultPublisher
 from workers.settings import WorkerSettings
 
@@ -49,6 +54,23 @@ def clean_job(
     message = _run(job_id, payload, delivery.count, settings=settings, options=options)
     publisher.publish(message)
     return message
+
+
+def clean_jobs(
+    job_ids: Sequence[str], *, publisher: ResultPublisher, settings: WorkerSettings,
+    options: CleanOptions, hand_back: Callable[[list[str]], None],
+) -> None:
+    """Clean a message's jobs in order; once it has run `message_budget_s`, hand the rest back.
+
+    The time limits are per message, so the pages that have not started by
+    then go back to the queue as a new message rather than run short of time.
+    """
+    started = time.monotonic()
+    for n, job_id in enumerate(job_ids):
+        if n and time.monotonic() - started > settings.message_budget_s:
+            hand_back(list(job_ids[n:]))
+            return
+        clean_job(job_id, None, publisher=publisher, settings=settings, options=options)
 
 
 def _run(
@@ -126,16 +148,24 @@ class CleanTask(Task):  # type: ignore[misc]  # celery is untyped
     ) -> None:
         # Runs in the parent for a hard time limit (the child was killed), in
         # the child for an exception that escaped clean_job (Redis errors
-        # after the retries ran out).
+        # after the retries ran out). A message's jobs run in order, so the
+        # first one without an outcome is the one that failed; the ones after
+        # it have not run and go back to the queue.
         timed_out = isinstance(exc, TimeLimitExceeded)
         reason = FailReason.TIMEOUT if timed_out else FailReason.INTERNAL_ERROR
-        job_id = str(args[0]) if args else task_id
+        job_ids = message_job_ids(args) or [task_id]
         try:
-            payload = args[1] if len(args) > 1 else self.publisher.stored_job(job_id)
-            message = _failed(job_id, reason, type(exc).__name__, payload, self.settings)
-            self.publisher.publish(message)
-        except redis.RedisError:
-            log.exception("could not publish the failure of job %s", job_id)
+            unfinished = self.publisher.without_outcome(job_ids)
+            if not unfinished:
+                return
+            failed, rest = unfinished[0], unfinished[1:]
+            payload = args[1] if len(args) > 1 else self.publisher.stored_job(failed)
+            self.publisher.publish(_failed(failed, reason, type(exc).__name__, payload,
+                                           self.settings))
+            if rest:
+                send_jobs(self.app, rest, self.settings.queue)
+        except (redis.RedisError, OperationalError):
+            log.exception("could not publish the failure of job(s) %s", " ".join(job_ids[:20]))
 
 
 def register_clean_task(app: Celery, settings: WorkerSettings, publisher: ResultPublisher) -> Task:
@@ -148,7 +178,12 @@ def register_clean_task(app: Celery, settings: WorkerSettings, publisher: Result
         autoretry_for=(redis.ConnectionError, redis.TimeoutError), retry_backoff=True,
         max_retries=5,
     )
-    def clean_page(self: CleanTask, job_id: str, payload: str | None = None) -> None:
-        clean_job(job_id, payload, publisher=self.publisher, settings=settings, options=options)
+    def clean_page(self: CleanTask, job_ids: list[str] | str, payload: str | None = None) -> None:
+        if isinstance(job_ids, str):  # an older message: one id, perhaps with the job itself
+            clean_job(job_ids, payload, publisher=self.publisher, settings=settings,
+                      options=options)
+            return
+        clean_jobs(job_ids, publisher=self.publisher, settings=settings, options=options,
+                   hand_back=lambda rest: send_jobs(self.app, rest, settings.queue))
 
     return clean_page

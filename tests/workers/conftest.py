@@ -20,6 +20,7 @@ from workers.process import WorkerProcess
 from workers.publisher import ResultMessage
 from workers.results import ResultStore
 from workers.settings import WorkerSettings
+from workers.sweeper import message_ids
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
@@ -48,6 +49,15 @@ def redis_db(redis_server: EmbeddedRedis) -> Iterator[redis.Redis]:
 def unit_settings(redis_server: EmbeddedRedis) -> WorkerSettings:
     return WorkerSettings(redis_url=f"redis://127.0.0.1:{redis_server.port}/{UNIT_DB}",
                           key_prefix="t", queue="t-queue")
+
+
+def queued_messages(client: redis.Redis, queue: str) -> list[list[str]]:
+    """The job ids of each message in a Celery queue, oldest (the list's right end) first."""
+    return [message_ids(raw) for raw in reversed(client.lrange(queue, 0, -1))]
+
+
+def queued_job_ids(client: redis.Redis, queue: str) -> list[str]:
+    return [job_id for ids in queued_messages(client, queue) for job_id in ids]
 
 
 def start_worker(settings: WorkerSettings, workdir: Path) -> WorkerProcess:

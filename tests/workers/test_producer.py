@@ -10,6 +10,7 @@ import sys
 import pytest
 import redis
 
+from tests.workers.conftest import queued_job_ids, queued_messages
 from workers.messages import Job, JobTooLarge
 from workers.producer import CleanerClient
 from workers.results import ResultStore
@@ -24,7 +25,7 @@ def test_the_producer_does_not_import_the_cleaning_library() -> None:
 
 
 @pytest.mark.integration
-def test_submit_many_writes_the_ledger_and_one_task_per_job(
+def test_submit_many_writes_the_ledger_and_messages_of_job_ids(
     redis_db: redis.Redis, unit_settings: WorkerSettings
 ) -> None:
     client = CleanerClient(unit_settings, client=redis_db)
@@ -32,24 +33,29 @@ def test_submit_many_writes_the_ledger_and_one_task_per_job(
     ids = client.submit_many(jobs, batch_size=10)
     assert ids == [job.id for job in jobs]
     assert redis_db.zcard(unit_settings.keys.pending) == 25
-    assert redis_db.llen(unit_settings.queue) == 25
-    body = json.loads(redis_db.lindex(unit_settings.queue, 0))
+    # batches of 1, 2, 4, 8, then 10 (the first pages start at once); 8 jobs a message at most
+    sizes = [len(ids) for ids in queued_messages(redis_db, unit_settings.queue)]
+    assert sizes == [1, 2, 4, 8, 8, 2]
+    assert queued_job_ids(redis_db, unit_settings.queue) == ids
+    body = json.loads(redis_db.lindex(unit_settings.queue, -1))
     assert body["headers"]["task"] == "cleaner.clean_page"
     assert "page" not in body["headers"]["argsrepr"]  # content never shown in events/Flower
     assert "page" not in base64.b64decode(body["body"]).decode()  # the id only: a claim check
     assert redis_db.hlen(unit_settings.keys.jobs) == 25  # the jobs themselves
     stats = ResultStore(redis_db, unit_settings).stats()
-    assert (stats.submitted, stats.in_flight, stats.queued) == (25, 25, 25)
+    assert (stats.submitted, stats.in_flight, stats.queued) == (25, 25, 6)  # 6 messages
     client.close()
 
 
 @pytest.mark.integration
-def test_an_oversized_job_is_refused_before_anything_is_sent(
+def test_an_oversized_job_is_refused_before_anything_of_its_batch_is_sent(
     redis_db: redis.Redis, unit_settings: WorkerSettings
 ) -> None:
     settings = unit_settings.model_copy(update={"max_job_bytes": 2048})
     client = CleanerClient(settings, client=redis_db)
-    with pytest.raises(JobTooLarge):
-        client.submit_many([Job.from_content(b"<p>ok</p>"), Job(content="x" * 4096)])
-    assert redis_db.llen(settings.queue) == 0
+    small = [Job.from_content(f"<p>ok {n}</p>".encode()) for n in range(3)]
+    with pytest.raises(JobTooLarge):  # batches of 1, then 2: the second holds the big one
+        client.submit_many([small[0], small[1], Job(content="x" * 4096), small[2]])
+    assert queued_job_ids(redis_db, settings.queue) == [small[0].id]
+    assert redis_db.hlen(settings.keys.jobs) == 1
     client.close()

@@ -126,8 +126,11 @@ def test_a_page_that_kills_its_worker_every_time_fails_as_crashed(
     settings = reliability_settings(db_url, max_deliveries=3)
     client = CleanerClient(settings)
     with start_worker(settings, tmp_path) as worker:
-        poison = client.submit(Job.from_content(slow_page(), id="poison"))
-        others = client.submit_many(article_jobs(30, tag="bystander"))
+        # submit_many's batches of 1, 2, 4: the poison runs second of a four-job message
+        bystanders = article_jobs(30, tag="bystander")
+        ids = client.submit_many([*bystanders[:4], Job.from_content(slow_page(), id="poison"),
+                                  *bystanders[4:]])
+        poison, others = ids[4], ids[:4] + ids[5:]
         killed = 0
         while client.get(poison) is None:  # kill whoever starts the poison, up to the cap
             count = deliveries(client, settings, poison)

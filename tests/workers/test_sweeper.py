@@ -19,6 +19,7 @@ import pytest
 import redis
 from kombu.exceptions import OperationalError
 
+from tests.workers.conftest import queued_job_ids
 from workers.embedded import EmbeddedRedis
 from workers.messages import CleanedMessage, FailedMessage, FailReason, Job
 from workers.producer import CleanerClient
@@ -63,9 +64,8 @@ def submit(client: CleanerClient, count: int) -> list[str]:
 
 
 def queued_ids(db: redis.Redis, settings: WorkerSettings) -> list[str]:
-    """Task ids in the Celery queue, head (next to be consumed) first."""
-    messages = db.lrange(settings.queue, 0, -1)
-    return [json.loads(message)["headers"]["id"] for message in reversed(messages)]
+    """Job ids in the Celery queue, head (next to be consumed) first."""
+    return queued_job_ids(db, settings.queue)
 
 
 def lose_head(db: redis.Redis, settings: WorkerSettings) -> bytes:
@@ -102,9 +102,10 @@ def test_a_backlog_older_than_the_deadline_is_waiting_not_lost(
 def test_a_job_a_worker_holds_is_left_to_kombus_restore(
     client: CleanerClient, sweeper: Sweeper, settings: WorkerSettings
 ) -> None:
-    submit(client, 2)
-    message = json.loads(lose_head(client.redis, settings))
-    client.redis.hset(UNACKED_KEY, "tag-1", json.dumps([message, "", settings.queue]))
+    submit(client, 3)  # two messages: [job-0], [job-1, job-2]
+    for tag in ("tag-1", "tag-2"):  # both taken by workers: every job of each is held
+        message = json.loads(lose_head(client.redis, settings))
+        client.redis.hset(UNACKED_KEY, tag, json.dumps([message, "", settings.queue]))
     assert sweeper.sweep_now().lost == 0
 
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 
 import pytest
+import redis
 from billiard.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
 import cleaner.api
 from cleaner.models import Mode
+from tests.workers.conftest import queued_job_ids
 from workers.app import make_celery
 from workers.conf import TASK_NAME
 from workers.messages import CleanedMessage, FailedMessage, FailReason, Job, job_id_for_payload
-from workers.publisher import InMemoryPublisher
+from workers.producer import CleanerClient
+from workers.publisher import InMemoryPublisher, RedisPublisher
 from workers.settings import WorkerSettings
-from workers.tasks import clean_job, clean_options
+from workers.tasks import clean_job, clean_jobs, clean_options
 
 SETTINGS = WorkerSettings(redis_url="redis://unused", max_job_bytes=64 * 1024,
                           max_content_bytes=32 * 1024)
@@ -142,3 +145,50 @@ def test_a_hard_time_limit_on_an_id_only_message_keeps_the_copy_to_retry() -> No
     app.tasks[TASK_NAME].on_failure(TimeLimitExceeded(90), "stuck", ("stuck",), {}, None)
     [failure] = publisher.failed
     assert (failure.reason, failure.job) == (FailReason.TIMEOUT, payload)
+
+
+def stored_jobs(*ids: str) -> dict[str, str]:
+    return {job_id: Job.from_content(f"<p>page {job_id}</p>".encode(), id=job_id).to_json()
+            for job_id in ids}
+
+
+def test_a_message_runs_its_jobs_in_order() -> None:
+    publisher = InMemoryPublisher(jobs=stored_jobs("a", "b", "c"))
+    handed_back: list[list[str]] = []
+    clean_jobs(["a", "b", "c"], publisher=publisher, settings=SETTINGS,
+               options=clean_options(SETTINGS), hand_back=handed_back.append)
+    assert list(publisher.documents) == ["a", "b", "c"]
+    assert handed_back == []
+
+
+def test_a_message_past_its_budget_hands_its_unstarted_jobs_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = iter([0.0, SETTINGS.message_budget_s - 1, SETTINGS.message_budget_s + 1])
+    monkeypatch.setattr("workers.tasks.time.monotonic", lambda: next(clock))
+    publisher = InMemoryPublisher(jobs=stored_jobs("a", "b", "c", "d"))
+    handed_back: list[list[str]] = []
+    clean_jobs(["a", "b", "c", "d"], publisher=publisher, settings=SETTINGS,
+               options=clean_options(SETTINGS), hand_back=handed_back.append)
+    assert list(publisher.documents) == ["a", "b"]  # c would start past the budget
+    assert handed_back == [["c", "d"]]
+
+
+@pytest.mark.integration
+def test_a_hard_time_limit_mid_message_fails_the_running_job_and_requeues_the_rest(
+    redis_db: redis.Redis, unit_settings: WorkerSettings
+) -> None:
+    client = CleanerClient(unit_settings, client=redis_db)
+    ids = client.submit_many(Job.from_content(f"<p>{n}</p>", id=f"j{n}") for n in range(3))
+    redis_db.delete(unit_settings.queue)  # these messages are the test's to play out
+    publisher = RedisPublisher(redis_db, unit_settings)
+    task = make_celery(unit_settings, publisher=publisher).tasks[TASK_NAME]
+    clean_job(ids[0], None, publisher=publisher, settings=unit_settings,
+              options=clean_options(unit_settings))  # j0 finished; j1 was running when killed
+    task.on_failure(TimeLimitExceeded(90), "j0+2", [ids], {}, None)
+    failure = client.get("j1")
+    assert isinstance(failure, FailedMessage) and failure.reason is FailReason.TIMEOUT
+    assert failure.job is not None  # the stored copy, to retry
+    assert client.get("j2") is None
+    assert queued_job_ids(redis_db, unit_settings.queue) == ["j2"]  # back in the queue
+    client.close()
