@@ -117,7 +117,7 @@ def _enqueue(args: argparse.Namespace) -> int:
     if args.jsonl:
         # Sent as they are: the worker validates, a bad line becomes a failed result.
         lines = [line for line in args.jsonl.read_text("utf-8").splitlines() if line.strip()]
-        ids = [client.submit_raw(line) for line in progress(lines, desc="enqueue", unit="job")]
+        ids = client.submit_raw_many(progress(lines, desc="enqueue", unit="job"))
     else:
         files = page_files(args.paths)
         jobs = (Job.from_content(read_page(f).raw, source=args.source, meta={"file": str(f)})

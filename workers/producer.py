@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import redis
 from celery import Celery
@@ -37,6 +37,7 @@ from workers.publisher import connect
 from workers.settings import WorkerSettings
 
 DEFAULT_BATCH = 200
+T = TypeVar("T")
 
 
 class CleanerClient:
@@ -82,6 +83,17 @@ class CleanerClient:
         job_id = job_id or job_id_for_payload(payload, max_job_bytes=self._settings.max_job_bytes)
         self._send([(job_id, payload)])
         return job_id
+
+    def submit_raw_many(self, payloads: Iterable[str], *,
+                        batch_size: int = DEFAULT_BATCH) -> list[str]:
+        """`submit_raw` for many messages, in `submit_many`'s batches; return their ids."""
+        ids: list[str] = []
+        for batch in _batches(payloads, batch_size):
+            cap = self._settings.max_job_bytes
+            items = [(job_id_for_payload(payload, max_job_bytes=cap), payload) for payload in batch]
+            self._send(items)
+            ids.extend(job_id for job_id, _ in items)
+        return ids
 
     def get(self, job_id: str) -> CleanedMessage | FailedMessage | None:
         """The job's outcome, or None while it has none (or after its TTL)."""
@@ -142,9 +154,9 @@ def message_job_ids(args: Sequence[Any]) -> list[str]:
     return []
 
 
-def _batches(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
-    """Batches of 1, 2, 4, ... jobs, then `size` at most."""
-    iterator, next_size = iter(jobs), 1
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Batches of 1, 2, 4, ... items, then `size` at most."""
+    iterator, next_size = iter(items), 1
     while batch := list(islice(iterator, min(next_size, size))):
         yield batch
         next_size *= 2
