@@ -10,7 +10,7 @@ detectors say about it. A date glued in front of the first paragraph
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cleaner.detectors import detect_stripped
 from cleaner.models import BlockKind
@@ -36,10 +36,12 @@ _PREFIX_START = re.compile(
 _TIME_AFTER = re.compile(r"^[\s,|-]*(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?)?[\s,|:—–-]*", re.I)
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One non-empty line of the dump and the facts about it that need the raw page,
-    or that every later stage asks for (`words`: counted once, read by all)."""
+    or that every later stage asks for (`words`: counted once, read by all).
+
+    A named tuple, not a frozen dataclass: a page has hundreds of lines, and a frozen
+    dataclass pays a Python-level `object.__setattr__` per field for each of them."""
 
     text: str
     blank_before: bool
