@@ -158,9 +158,11 @@ def test_hanging_huge_and_pathological_pages_fail_and_the_worker_stays_up(
                                     visibility_timeout=10, sweep_after_s=8,
                                     max_content_bytes=8 * 1024 * 1024)
     client = CleanerClient(settings)
+    # submit_many's batches of 1, 2, 1: "hangs" runs first of a two-job message, which is
+    # past its budget after it, so "deeply-nested" goes back to the queue as a new message
     pages = {
-        "hangs": slow_page(40_000),  # 4.3 MB: seconds of cleaning, past the 1 s soft limit
         "inflates-past-the-cap": b"<p>" + b"a" * (9 * 1024 * 1024) + b"</p>",  # gzip: 9 KB sent
+        "hangs": slow_page(40_000),  # 4.3 MB: seconds of cleaning, past the 1 s soft limit
         "deeply-nested": b"<div>" * 100_000 + MARKER.encode() + b"</div>" * 100_000,
         "unclosed-tags": b"<table><tr><td><b><i><u>" * 20_000 + MARKER.encode(),
     }
@@ -177,6 +179,8 @@ def test_hanging_huge_and_pathological_pages_fail_and_the_worker_stays_up(
     for name in ("deeply-nested", "unclosed-tags"):  # a typed answer, whichever it is
         assert isinstance(outcomes[name], (CleanedMessage, FailedMessage)), name
     assert all(isinstance(outcomes[f"after-{n}"], CleanedMessage) for n in range(3))
+    # handed back by the "hangs+1" message: Celery logs the new one under its own task id
+    assert "clean_page[deeply-nested] received" in worker.log_path.read_text(errors="replace")
     assert_exactly_once(client, settings, ids)
     assert_no_content_in_log(worker)
     client.close()
