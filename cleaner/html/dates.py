@@ -4,7 +4,9 @@ Declared dates first, in order of how reliably they mean "published":
 JSON-LD on the article object, then article meta tags, then JSON-LD on other
 objects (the WebPage, an image), then microdata, then the first <time datetime>.
 Then dates written for readers, which crawls without <script> still keep: in an
-element whose class names a date, in the page's URL, just after the <h1>.
+element whose class names a date, in the page's URL, just after the <h1> (read
+by text mode's `find_dates`: month names in English, French, German, Spanish, Italian,
+Portuguese and Dutch).
 Last, htmldate without its extensive search: the extensive one (dateparser
 over the whole text) found 1% more dates on wcxb-dev at a third of the speed.
 A date in the future of the crawl is a widget's clock or a typo: refused.
@@ -13,12 +15,14 @@ A date in the future of the crawl is a widget's clock or a typo: refused.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from htmldate import find_date
 from lxml.html import HtmlElement
 
 from cleaner.html.sources import ARTICLE_TYPES, PageSources, jsonld_types
+from cleaner.text.dates import MIN_YEAR, find_dates
 
 _PUBLISHED_JSONLD = ("datePublished", "dateCreated", "uploadDate")
 _MODIFIED_JSONLD = ("dateModified",)
@@ -36,7 +40,6 @@ MODIFIED_META = (
     "dcterms.modified", "dc.date.modified", "last-modified", "lastmod",
 )
 # Before this year a "date" on a web page is a product number or an epoch mistake.
-MIN_YEAR = 1995
 # Elements whose class or id says they hold a date, in page order.
 DATED_ELEMENT_XPATH = (
     "//body//*[not(self::script or self::style)][contains(@class,'date') or contains(@class,'Date')"
@@ -45,13 +48,6 @@ DATED_ELEMENT_XPATH = (
 )
 MAX_DATED_ELEMENTS = 20  # past the first few, these are comment or teaser dates
 MAX_DATED_TEXT = 200  # a date label is short; a long element is a container
-_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
-_WRITTEN_DATE = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b",
-    re.I,
-)
 # The byline sits within the first text nodes after the headline; later dates are the body's.
 AFTER_HEADLINE_XPATH = "(//h1)[1]/following::text()[normalize-space()][position() <= 25]"
 _URL_DATE = re.compile(r"[/_-](\d{4})[/_-](\d{2})[/_-](\d{2})(?:[/_.-]|$)")
@@ -140,20 +136,22 @@ def _url_date(sources: PageSources, today: date) -> str | None:
 
 def _dated_element(tree: HtmlElement, today: date) -> str | None:
     """The first date written in an element whose class names a date ("post-date", "meta")."""
-    for element in tree.xpath(DATED_ELEMENT_XPATH)[:MAX_DATED_ELEMENTS]:
-        text = " ".join(element.itertext())[:MAX_DATED_TEXT]
-        for match in _WRITTEN_DATE.finditer(text):
-            if found := _textual(match.group(0), today):
-                return found
-    return None
+    texts = (" ".join(element.itertext())
+             for element in tree.xpath(DATED_ELEMENT_XPATH)[:MAX_DATED_ELEMENTS])
+    return _first_written_date(texts, today)
 
 
 def _after_headline(tree: HtmlElement, today: date) -> str | None:
     """The first date written in the few lines after the <h1>: an unmarked byline."""
-    for text in tree.xpath(AFTER_HEADLINE_XPATH):
-        for match in _WRITTEN_DATE.finditer(str(text)[:MAX_DATED_TEXT]):
-            if found := _textual(match.group(0), today):
-                return found
+    return _first_written_date(map(str, tree.xpath(AFTER_HEADLINE_XPATH)), today)
+
+
+def _first_written_date(texts: Iterable[str], today: date) -> str | None:
+    """The first past date written in these short texts, in any language text mode reads."""
+    for text in texts:
+        for found in find_dates(text[:MAX_DATED_TEXT]):
+            if found.date <= today:
+                return found.iso
     return None
 
 
