@@ -95,6 +95,18 @@ def test_gzip_bomb_stops_at_the_content_cap() -> None:
         job.content_bytes(CAP)
 
 
+@pytest.mark.parametrize(
+    "packed",
+    [b"notgzip", b"\x1f\x8b\x08\x00" + b"junk" * 30, gzip.compress(b"<p>page</p>" * 500)[:40]],
+    ids=["not-gzip", "bad-deflate", "cut-short"],
+)
+def test_broken_gzip_is_an_invalid_job(packed: bytes) -> None:
+    content = base64.b64encode(packed).decode()
+    job = Job(content=content, content_encoding=ContentEncoding.GZIP_BASE64)
+    with pytest.raises(InvalidJob, match="not valid gzip"):
+        job.content_bytes(CAP)
+
+
 def test_bad_base64_is_an_invalid_job() -> None:
     with pytest.raises(InvalidJob, match="base64"):
         Job(content="!!!", content_encoding=ContentEncoding.BASE64).content_bytes(CAP)
