@@ -5,15 +5,19 @@ next to the library's single-process pages/s on the same pages, from one run.
     .venv/bin/python bench/fleet.py ../shared/data/aeb ../shared/data/wcxb-dev --limit 150
 
 One embedded redis-server; one `celery worker` (the docker-compose command)
-per process count, each started and warmed up once, on its own key prefix and
-queue. Then, round after round, the same pages go through each configuration
-in turn: the library (`clean()` timed alone, like `cleaner bench`), then each
-worker (the clock runs from the first submit through the producer client to
-the last published outcome; each round uses fresh job ids). Interleaving the
-rounds spreads any load from other processes over all configurations alike;
-the report gives the best round of each (what the code can do, as `timeit`
-does) and the median. Overhead is the share of the 1-process per-page time not
-spent in `clean()`: queue + task + publish + Redis, everything the service adds.
+per process count, each started once, on its own key prefix and queue. Then,
+round after round, the same pages go through each configuration in turn: the
+library (`clean()` timed alone, like `cleaner bench`), then each worker (the
+clock runs from the first submit through the producer client to the last
+published outcome; each round uses fresh job ids). Every configuration first
+gets an untimed burst of a few pages in each round: it has idled through the
+others' turns. Interleaving spreads any load from other processes over all
+configurations alike. The report gives the best round of each (what the code
+can do, as `timeit` does), the median, and each configuration's ratio to the
+library paired round by round (the median of the rounds' ratios, which cancels
+the machine's drift between rounds). Overhead is the share of the 1-process
+per-page time not spent in `clean()`: queue + task + publish + Redis,
+everything the service adds.
 """
 
 from __future__ import annotations
@@ -79,16 +83,24 @@ class Fleet:
         self.series = Series(f"through Redis, {processes} worker process"
                              f"{'es' * (processes > 1)}", 0)
 
-    def run_round(self, pages: Sequence[bytes], tag: str) -> None:
+    def run_round(self, pages: Sequence[bytes], tag: str) -> tuple[float, float]:
+        """Wall and CPU seconds to submit `pages` and see every outcome published."""
         jobs = [Job.from_content(raw, id=f"{tag}-{n}") for n, raw in enumerate(pages)]
         start, start_cpu = time.perf_counter(), _cpu(self.processes)
         target = self.store.finished() + len(jobs)
         self.client.submit_many(jobs)
         while self.store.finished() < target:
             time.sleep(POLL_S)
-        self.series.seconds.append(time.perf_counter() - start)
-        self.series.cpu_seconds.append(_cpu(self.processes) - start_cpu)
-        self.series.pages = len(jobs)
+        return time.perf_counter() - start, _cpu(self.processes) - start_cpu
+
+    def timed_round(self, pages: Sequence[bytes], tag: str) -> None:
+        """A short untimed burst first: the pool has idled through the other configurations'
+        turns, and a fleet at work is busy, not waking up."""
+        self.run_round(pages[:WARM_UP_PAGES], f"{tag}-warm")
+        seconds, cpu_seconds = self.run_round(pages, tag)
+        self.series.seconds.append(seconds)
+        self.series.cpu_seconds.append(cpu_seconds)
+        self.series.pages = len(pages)
 
     def stop(self) -> None:
         self.client.close()
@@ -96,6 +108,8 @@ class Fleet:
 
 
 def library_round(pages: Sequence[bytes], series: Series) -> None:
+    for raw in pages[:WARM_UP_PAGES]:  # the same untimed burst as the workers get
+        clean(raw)
     seconds = cpu = 0.0
     for raw in pages:
         start, start_cpu = time.perf_counter(), time.process_time()
@@ -129,21 +143,15 @@ def main(argv: list[str] | None = None) -> int:
     use_one_blas_thread()  # as the CLI and the workers do
     pages = [read_page(f).raw for d in args.datasets for f in dataset_files(d)[: args.limit]]
     library = Series("library, 1 process (clean() only)", len(pages))
-    for raw in pages[:WARM_UP_PAGES]:
-        clean(raw)
     with tempfile.TemporaryDirectory(prefix="fleet-bench-") as tmp, \
             EmbeddedRedis.start(Path(tmp) / "redis") as server:
         fleets = [Fleet(n, server, Path(tmp)) for n in args.processes]
         try:
-            for fleet in fleets:
-                fleet.run_round(pages[:WARM_UP_PAGES], "warm-up")
-                fleet.series.seconds.clear()
-                fleet.series.cpu_seconds.clear()
             for round_no in range(args.rounds):
                 print(f"round {round_no + 1}/{args.rounds}: {len(pages)} pages", file=sys.stderr)
                 library_round(pages, library)
                 for fleet in fleets:
-                    fleet.run_round(pages, f"r{round_no}")
+                    fleet.timed_round(pages, f"r{round_no}")
         finally:
             for fleet in fleets:
                 fleet.stop()
@@ -157,16 +165,26 @@ def _report(series: list[Series], library: Series, rounds: int) -> None:
           f"load average {load:.1f} at the end (other processes slow every figure alike)")
     for one in series:
         print(f"{one.label:<42} {one.rate():6.1f} pages/s best ({one.rate('median'):6.1f} median)"
-              f"  {one.rate() / library.rate():4.2f}x library  {one.cpu_ms():5.1f} ms CPU/page")
+              f"  {one.rate() / library.rate():4.2f}x library  {one.cpu_ms():5.1f} ms CPU/page"
+              f"  {_paired_speedup(one, library):4.2f}x paired")
     single = next((s for s in series[1:] if s.label.endswith(" 1 worker process")), None)
     if single is None:
         return
     wall_ms, lib_ms = 1000 / single.rate(), 1000 / library.rate()
     cpu_ms, lib_cpu_ms = single.cpu_ms(), library.cpu_ms()
+    paired = 1 - _paired_speedup(single, library)
     print(f"overhead, wall: {wall_ms - lib_ms:5.1f} ms of {wall_ms:.1f} ms per page "
-          f"({100 * (wall_ms - lib_ms) / wall_ms:.1f}%)")
+          f"({100 * (wall_ms - lib_ms) / wall_ms:.1f}% best vs best; {100 * paired:.1f}% paired)")
     print(f"overhead, CPU:  {cpu_ms - lib_cpu_ms:5.1f} ms of {cpu_ms:.1f} ms per page "
           f"({100 * (cpu_ms - lib_cpu_ms) / cpu_ms:.1f}%; worker + redis-server vs clean())")
+    print("paired: the median over rounds of each round's ratio to the library round just "
+          "before it, which cancels the machine's drift between rounds")
+
+
+def _paired_speedup(one: Series, library: Series) -> float:
+    """Median over rounds of library seconds / this configuration's seconds, round by round."""
+    return statistics.median(lib / own for lib, own in zip(library.seconds, one.seconds,
+                                                           strict=True))
 
 
 if __name__ == "__main__":
