@@ -37,7 +37,10 @@ if not first then
   redis.call('HINCRBY', KEYS[5], 'duplicate', 1)
   return 0
 end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', unpack(ARGV, 7))
+local fields = {unpack(ARGV, 7)}
+table.insert(fields, 'data')
+table.insert(fields, ARGV[2])  -- the message crosses the wire once, for both SET and XADD
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', unpack(fields))
 redis.call('HINCRBY', KEYS[5], ARGV[5], 1)
 redis.call('INCR', KEYS[6])
 redis.call('EXPIRE', KEYS[6], ARGV[6])
@@ -122,11 +125,11 @@ class RedisPublisher:
         keys, payload = self._keys, message.model_dump_json(exclude_none=True)
         if isinstance(message, CleanedMessage):
             stream, maxlen, counter = keys.results, self._settings.results_maxlen, "cleaned"
-            fields = ["id", message.id, "status", "cleaned", "data", payload]
+            fields = ["id", message.id, "status", "cleaned"]
         else:
             stream, maxlen, counter = keys.failed, self._settings.failed_maxlen, "failed"
             fields = ["id", message.id, "status", "failed", "reason", message.reason.value,
-                      "detail", message.detail[:500], "data", payload]
+                      "detail", message.detail[:500]]
         bucket = keys.rate(int(time.time()) // RATE_BUCKET_SECONDS)
         script_keys = [keys.doc(message.id), stream, keys.pending, keys.deliveries, keys.stats,
                        bucket, keys.jobs]
