@@ -17,14 +17,17 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 import redis
+from redis.commands.core import Script
+from redis.exceptions import NoScriptError
 
 from workers.messages import CleanedMessage, FailedMessage
 from workers.settings import Keys, WorkerSettings
 
 ResultMessage = CleanedMessage | FailedMessage
+ScriptCall = tuple[Script, list[str], list[Any]]  # a Lua script, its KEYS, its ARGV
 RATE_BUCKET_SECONDS = 10
 RATE_BUCKET_TTL_SECONDS = 3600
 
@@ -91,6 +94,11 @@ class ResultPublisher(Protocol):
         """Store and announce the job's outcome; False if it already had one."""
         ...
 
+    def settle(self, message: ResultMessage | None, next_job: str | None) -> Delivery | None:
+        """`publish(message)` then `begin_delivery(next_job)`, each if given, in one round
+        trip: a message's jobs run back to back. The next job's Delivery, or None."""
+        ...
+
 
 class RedisPublisher:
     """Results in Redis: `cleaner:doc:<id>` + the results or failed stream."""
@@ -103,12 +111,7 @@ class RedisPublisher:
         self._begin_delivery = client.register_script(_BEGIN_DELIVERY_LUA)
 
     def begin_delivery(self, job_id: str) -> Delivery | None:
-        keys = self._keys
-        script_keys = [keys.doc(job_id), keys.pending, keys.deliveries, keys.stats, keys.jobs]
-        count, job = self._begin_delivery(keys=script_keys, args=[job_id, time.time()])
-        if not count:
-            return None
-        return Delivery(int(count), job.decode() if isinstance(job, bytes) else job)
+        return _delivery(self._run([self._begin_call(job_id)])[0])
 
     def stored_job(self, job_id: str) -> str | None:
         job = self._redis.hget(self._keys.jobs, job_id)
@@ -122,6 +125,21 @@ class RedisPublisher:
         return [job_id for job_id, exists in zip(job_ids, done, strict=True) if not exists]
 
     def publish(self, message: ResultMessage) -> bool:
+        return bool(self._run([self._publish_call(message)])[0])
+
+    def settle(self, message: ResultMessage | None, next_job: str | None) -> Delivery | None:
+        calls = [self._publish_call(message)] if message is not None else []
+        if next_job is not None:
+            calls.append(self._begin_call(next_job))
+        replies = self._run(calls) if calls else []
+        return _delivery(replies[-1]) if next_job is not None else None
+
+    def _begin_call(self, job_id: str) -> ScriptCall:
+        keys = self._keys
+        script_keys = [keys.doc(job_id), keys.pending, keys.deliveries, keys.stats, keys.jobs]
+        return self._begin_delivery, script_keys, [job_id, time.time()]
+
+    def _publish_call(self, message: ResultMessage) -> ScriptCall:
         keys, payload = self._keys, message.model_dump_json(exclude_none=True)
         if isinstance(message, CleanedMessage):
             stream, maxlen, counter = keys.results, self._settings.results_maxlen, "cleaned"
@@ -134,9 +152,31 @@ class RedisPublisher:
         script_keys = [keys.doc(message.id), stream, keys.pending, keys.deliveries, keys.stats,
                        bucket, keys.jobs]
         ttl = self._settings.doc_ttl_seconds
-        args: list[str | int] = [message.id, payload, ttl, maxlen, counter,
-                                 RATE_BUCKET_TTL_SECONDS, *fields]
-        return bool(self._publish(keys=script_keys, args=args))
+        args: list[str | int | float] = [message.id, payload, ttl, maxlen, counter,
+                                         RATE_BUCKET_TTL_SECONDS, *fields]
+        return self._publish, script_keys, args
+
+    def _run(self, calls: list[ScriptCall]) -> list[Any]:
+        try:
+            return self._evalsha(calls)
+        except NoScriptError:  # Redis restarted without our scripts: load them, run again
+            for script, _, _ in calls:
+                self._redis.script_load(script.script)
+            return self._evalsha(calls)
+
+    def _evalsha(self, calls: list[ScriptCall]) -> list[Any]:
+        """The calls in one round trip. Both scripts are safe to run again after a failure."""
+        with self._redis.pipeline(transaction=False) as pipe:
+            for script, keys, args in calls:
+                pipe.evalsha(script.sha, len(keys), *keys, *args)
+            return cast(list[Any], pipe.execute())
+
+
+def _delivery(reply: list[Any]) -> Delivery | None:
+    count, job = reply
+    if not count:
+        return None
+    return Delivery(int(count), job.decode() if isinstance(job, bytes) else job)
 
 
 @dataclass
@@ -164,6 +204,11 @@ class InMemoryPublisher:
 
     def without_outcome(self, job_ids: Sequence[str]) -> list[str]:
         return [job_id for job_id in job_ids if job_id not in self.documents]
+
+    def settle(self, message: ResultMessage | None, next_job: str | None) -> Delivery | None:
+        if message is not None:
+            self.publish(message)
+        return None if next_job is None else self.begin_delivery(next_job)
 
     def publish(self, message: ResultMessage) -> bool:
         self.deliveries.pop(message.id, None)

@@ -78,3 +78,28 @@ def test_a_delivery_stamps_the_start_of_a_pending_job_only(
     assert publisher.stored_job("d") == '{"content": "x"}'
     assert publisher.begin_delivery("unknown") == Delivery(1, None)
     assert redis_db.zscore(keys.pending, "unknown") is None  # never adds to the ledger
+
+
+def test_settle_publishes_one_job_and_begins_the_next(
+    redis_db: redis.Redis, unit_settings: WorkerSettings
+) -> None:
+    keys = unit_settings.keys
+    publisher = RedisPublisher(redis_db, unit_settings)
+    redis_db.hset(keys.jobs, mapping={"a": '{"content": "a"}', "b": '{"content": "b"}'})
+    redis_db.zadd(keys.pending, {"a": 1.0, "b": 1.0})
+    assert publisher.begin_delivery("a") == Delivery(1, '{"content": "a"}')
+    message = CleanedMessage(id="a", document={"text": "t"})
+    assert publisher.settle(message, "b") == Delivery(1, '{"content": "b"}')
+    assert decode_result(redis_db.get(keys.doc("a"))) == message
+    assert redis_db.zrange(keys.pending, 0, -1) == [b"b"]  # a left the ledger, b is running
+    assert publisher.settle(None, "a") is None  # a has its outcome: settled, not run again
+
+
+def test_scripts_lost_by_a_redis_restart_are_loaded_again(
+    redis_db: redis.Redis, unit_settings: WorkerSettings
+) -> None:
+    publisher = RedisPublisher(redis_db, unit_settings)
+    redis_db.script_flush()  # what a restart without persistence of scripts leaves
+    message = CleanedMessage(id="c", document={"text": "t"})
+    assert publisher.settle(message, "d") == Delivery(1, None)
+    assert redis_db.exists(unit_settings.keys.doc("c"))
