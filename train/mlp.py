@@ -9,8 +9,11 @@ those it will see on unseen pages. Weights go out as a plain .npz of float array
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -21,6 +24,28 @@ SEED = 13
 FOLDS = 4
 
 Fitted = tuple[MLPClassifier, np.ndarray, np.ndarray]  # model, feature mean, feature scale
+
+
+@dataclass(frozen=True)
+class LabelledFile:
+    """A page file of a wcxb-style dataset with its ground truth."""
+
+    path: Path
+    id: str
+    domain: str  # the CV group (`page_domain`)
+    main: str  # the annotated body text
+    truth: dict[str, Any]  # the whole ground-truth record
+
+
+def labelled_files(data: Path, pattern: str) -> Iterator[LabelledFile]:
+    """The files of `data` matching `pattern` (e.g. "html/*.html.gz"), with their truth."""
+    meta = json.loads((data / "metadata.json").read_text())["files"]
+    for path in sorted(data.glob(pattern)):
+        page_id = path.name.split(".")[0]
+        record = json.loads((data / "ground-truth" / f"{page_id}.json").read_text())
+        main = record["ground_truth"].get("main_content") or ""
+        domain = page_domain(page_id, meta.get(page_id, {}), record)
+        yield LabelledFile(path, page_id, domain, main, record)
 
 
 def page_domain(page_id: str, info: dict[str, str], truth: dict[str, object]) -> str:

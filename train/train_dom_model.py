@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from cleaner.html.dom_classify import BODY_THRESHOLD, page_confidence
 from cleaner.html.dom_features import block_features, block_words, context_features
 from cleaner.html.parse import parse_html
 from train.labels import body_labels
-from train.mlp import page_domain, page_weights, save, train_two_passes
+from train.mlp import labelled_files, page_weights, save, train_two_passes
 
 OUT = Path(__file__).resolve().parents[1] / "cleaner" / "html" / "dom_model.npz"
 HIDDEN = 32
@@ -53,17 +52,13 @@ class Page:
 
 
 def load_pages(data: Path) -> list[Page]:
-    meta = json.loads((data / "metadata.json").read_text())["files"]
     pages = []
-    for path in sorted((data / "html").glob("*.html.gz")):
-        page_id = path.name.split(".")[0]
-        truth = json.loads((data / "ground-truth" / f"{page_id}.json").read_text())
-        main = truth["ground_truth"].get("main_content") or ""
-        html = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+    for file in labelled_files(data, "html/*.html.gz"):
+        html = gzip.decompress(file.path.read_bytes()).decode("utf-8", "replace")
         blocks = dom_blocks(parse_html(html))  # pages with no blocks stay: they score 0
-        domain = page_domain(page_id, meta.get(page_id, {}), truth)
-        pages.append(Page(page_id, domain, _page_type(truth), blocks, block_features(blocks),
-                          np.array(body_labels(blocks.texts, main)), main))
+        pages.append(Page(file.id, file.domain, _page_type(file.truth), blocks,
+                          block_features(blocks), np.array(body_labels(blocks.texts, file.main)),
+                          file.main))
     return pages
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import itertools
-import json
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +29,7 @@ from cleaner.models import Mode
 from cleaner.options import DEFAULT_OPTIONS
 from cleaner.stages.decode import decode
 from train.labels import title_matches
-from train.mlp import page_domain
+from train.mlp import labelled_files
 
 # 1.01 never lets the slug decide: the rule as it was before the slug.
 MARGINS = (0.0, 0.1, 0.2, 0.3, 1.01)
@@ -40,17 +39,14 @@ FOLDS = 5
 
 def load_pages(data: Path) -> tuple[list[tuple[PageSources, tuple[str, ...], str]], list[str]]:
     """(sources, site names, truth title) per page with a title, and each page's domain."""
-    meta = json.loads((data / "metadata.json").read_text())["files"]
     pages, domains = [], []
-    for path in sorted((data / "html").glob("*.html.gz")):
-        page_id = path.name.split(".")[0]
-        record = json.loads((data / "ground-truth" / f"{page_id}.json").read_text())
-        truth = (record.get("ground_truth") or {}).get("title")
-        sources = _sources(path)
+    for file in labelled_files(data, "html/*.html.gz"):
+        truth = file.truth["ground_truth"].get("title")
+        sources = _sources(file.path)
         if not truth or sources is None:
             continue
         pages.append((sources, title_module.site_names(sources, None), truth))
-        domains.append(page_domain(page_id, meta.get(page_id, {}), record))
+        domains.append(file.domain)
     return pages, domains
 
 
