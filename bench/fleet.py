@@ -17,7 +17,11 @@ can do, as `timeit` does), the median, and each configuration's ratio to the
 library paired round by round (the median of the rounds' ratios, which cancels
 the machine's drift between rounds). Overhead is the share of the 1-process
 per-page time not spent in `clean()`: queue + task + publish + Redis,
-everything the service adds.
+everything the service adds. It is given two ways: against the library's
+rounds (wall and CPU), which also counts any difference in how fast the same
+`clean()` runs in the two processes at two moments; and within each worker
+round, from the `clean_ms` every outcome carries: the share of the pool
+processes' wall time that was not cleaning.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from workers.settings import WorkerSettings
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATASETS = (REPO / "fixtures" / "pages", REPO / "seeds")
 WARM_UP_PAGES = 8
-POLL_S = 0.05  # the end is known within 50 ms; polling costs Redis ~nothing
+POLL_S = 0.005  # the end is known within 5 ms; polling costs Redis ~nothing
 
 
 @dataclass
@@ -57,6 +61,7 @@ class Series:
     pages: int
     seconds: list[float] = field(default_factory=list)
     cpu_seconds: list[float] = field(default_factory=list)
+    cleaning_shares: list[float] = field(default_factory=list)  # of the workers' time, per round
 
     def rate(self, pick: str = "best") -> float:
         seconds = min(self.seconds) if pick == "best" else statistics.median(self.seconds)
@@ -83,23 +88,28 @@ class Fleet:
         self.series = Series(f"through Redis, {processes} worker process"
                              f"{'es' * (processes > 1)}", 0)
 
-    def run_round(self, pages: Sequence[bytes], tag: str) -> tuple[float, float]:
-        """Wall and CPU seconds to submit `pages` and see every outcome published."""
+    def run_round(self, pages: Sequence[bytes], tag: str) -> tuple[float, float, float]:
+        """Wall and CPU seconds to submit `pages` and see every outcome published, and
+        the share of the pool processes' wall time spent inside `clean()`."""
         jobs = [Job.from_content(raw, id=f"{tag}-{n}") for n, raw in enumerate(pages)]
         start, start_cpu = time.perf_counter(), _cpu(self.processes)
         target = self.store.finished() + len(jobs)
         self.client.submit_many(jobs)
         while self.store.finished() < target:
             time.sleep(POLL_S)
-        return time.perf_counter() - start, _cpu(self.processes) - start_cpu
+        seconds, cpu_seconds = time.perf_counter() - start, _cpu(self.processes) - start_cpu
+        outcomes = self.store.outcomes([str(job.id) for job in jobs]).values()
+        cleaning_seconds = sum(outcome.clean_ms or 0.0 for outcome in outcomes) / 1000
+        return seconds, cpu_seconds, cleaning_seconds / (seconds * self.settings.concurrency)
 
     def timed_round(self, pages: Sequence[bytes], tag: str) -> None:
         """A short untimed burst first: the pool has idled through the other configurations'
         turns, and a fleet at work is busy, not waking up."""
         self.run_round(pages[:WARM_UP_PAGES], f"{tag}-warm")
-        seconds, cpu_seconds = self.run_round(pages, tag)
+        seconds, cpu_seconds, cleaning_share = self.run_round(pages, tag)
         self.series.seconds.append(seconds)
         self.series.cpu_seconds.append(cpu_seconds)
+        self.series.cleaning_shares.append(cleaning_share)
         self.series.pages = len(pages)
 
     def stop(self) -> None:
@@ -179,6 +189,14 @@ def _report(series: list[Series], library: Series, rounds: int) -> None:
           f"({100 * (cpu_ms - lib_cpu_ms) / cpu_ms:.1f}%; worker + redis-server vs clean())")
     print("paired: the median over rounds of each round's ratio to the library round just "
           "before it, which cancels the machine's drift between rounds")
+    for one in series[1:]:
+        outside = sorted(100 * (1 - share) for share in one.cleaning_shares)
+        print(f"overhead, in the worker ({one.label}): {statistics.median(outside):.1f}% of its "
+              f"processes' time outside clean() (median round; rounds "
+              f"{', '.join(f'{o:.1f}' for o in outside)}%)")
+    print("in the worker: 1 - (the clean_ms of the round's outcomes) / (round wall time x "
+          "processes): queue, task, publish and idle, measured within one round, against the "
+          "same process's own cleaning, whatever speed the machine gives it that round")
 
 
 def _paired_speedup(one: Series, library: Series) -> float:

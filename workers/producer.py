@@ -72,9 +72,9 @@ class CleanerClient:
         whose message is above `max_job_bytes`: shipping it would only fail.
         """
         ids: list[str] = []
-        for batch in _batches(jobs, batch_size):
+        for batch, last in _batches(jobs, batch_size):
             items = [self._encode(job) for job in batch]
-            self._send(items)
+            self._send(items, last=last)
             ids.extend(job_id for job_id, _ in items)
         return ids
 
@@ -88,10 +88,10 @@ class CleanerClient:
                         batch_size: int = DEFAULT_BATCH) -> list[str]:
         """`submit_raw` for many messages, in `submit_many`'s batches; return their ids."""
         ids: list[str] = []
-        for batch in _batches(payloads, batch_size):
+        for batch, last in _batches(payloads, batch_size):
             cap = self._settings.max_job_bytes
             items = [(job_id_for_payload(payload, max_job_bytes=cap), payload) for payload in batch]
-            self._send(items)
+            self._send(items, last=last)
             ids.extend(job_id for job_id, _ in items)
         return ids
 
@@ -113,7 +113,7 @@ class CleanerClient:
             )
         return job_id, payload
 
-    def _send(self, items: Sequence[tuple[str, str]]) -> None:
+    def _send(self, items: Sequence[tuple[str, str]], *, last: bool = True) -> None:
         now = time.time()
         # MULTI: a job in the ledger always has the copy the sweeper resubmits if it is lost
         with self._redis.pipeline(transaction=True) as pipe:
@@ -125,11 +125,12 @@ class CleanerClient:
         # The messages carry the ids only (a claim check): the worker reads the copies
         # above, so a page crosses the broker once and sits in Redis once.
         ids = [job_id for job_id, _ in items]
-        per_message = self._settings.jobs_per_message
+        start = 0
         with self._app.producer_or_acquire() as producer:
-            for start in range(0, len(ids), per_message):
-                send_jobs(self._app, ids[start:start + per_message], self._settings.queue,
+            for size in _message_sizes(len(ids), self._settings.jobs_per_message, taper=last):
+                send_jobs(self._app, ids[start:start + size], self._settings.queue,
                           producer=producer)
+                start += size
 
 
 def send_jobs(app: Celery, job_ids: Sequence[str], queue: str, *, producer: Any = None) -> None:
@@ -154,12 +155,29 @@ def message_job_ids(args: Sequence[Any]) -> list[str]:
     return []
 
 
-def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Batches of 1, 2, 4, ... items, then `size` at most."""
+def _batches(items: Iterable[T], size: int) -> Iterator[tuple[list[T], bool]]:
+    """Batches of 1, 2, 4, ... items, then `size` at most, each with whether it is the last.
+
+    A batch shorter than asked for is the last (a full one may be too: that
+    costs nothing but the taper below). No look-ahead: a slow source of jobs
+    (a pipe) never holds back the batch already read."""
     iterator, next_size = iter(items), 1
-    while batch := list(islice(iterator, min(next_size, size))):
-        yield batch
+    while batch := list(islice(iterator, wanted := min(next_size, size))):
+        yield batch, len(batch) < wanted
         next_size *= 2
+
+
+def _message_sizes(count: int, per_message: int, *, taper: bool) -> Iterator[int]:
+    """How a batch of `count` jobs splits into task messages: `per_message` jobs each.
+
+    With `taper` (nothing follows the batch), each message takes at most half
+    of the jobs left, so the last messages hold one page each: a pool's
+    processes finish together instead of one waiting out another's full
+    message (up to `per_message` pages of idle for all but one process)."""
+    while count > 0:
+        size = min(per_message, max(1, count // 2) if taper else count)
+        yield size
+        count -= size
 
 
 def make_producer_app(settings: WorkerSettings) -> Celery:

@@ -50,21 +50,21 @@ redis.call('EXPIRE', KEYS[6], ARGV[6])
 return 1
 """
 
-# One round trip before each run. A job that already has an outcome (a leftover
-# copy after a crash or a sweep) is settled without running again: for a page that
-# kills its worker, that is one kill less. Otherwise the delivery is counted, the
-# start stamped (a sign of life: the sweeper measures its deadline from it), and the
-# job's stored copy (the producer's, in cleaner:jobs) returned: that is what runs.
+# Sent before each run (its reply is read after it: `settle`). A job that already
+# has an outcome (a leftover copy after a crash or a sweep) is settled without
+# running again: for a page that kills its worker, that is one kill less. Otherwise
+# the delivery is counted and the start stamped (a sign of life: the sweeper
+# measures its deadline from it). Returns the count, or 0 for a job settled instead.
 _BEGIN_DELIVERY_LUA = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('ZREM', KEYS[2], ARGV[1])
   redis.call('HDEL', KEYS[3], ARGV[1])
   redis.call('HDEL', KEYS[5], ARGV[1])
   redis.call('HINCRBY', KEYS[4], 'duplicate', 1)
-  return {0, false}
+  return 0
 end
 redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[1])
-return {redis.call('HINCRBY', KEYS[3], ARGV[1], 1), redis.call('HGET', KEYS[5], ARGV[1])}
+return redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
 """
 
 
@@ -72,6 +72,23 @@ return {redis.call('HINCRBY', KEYS[3], ARGV[1], 1), redis.call('HGET', KEYS[5], 
 class Delivery:
     count: int  # deliveries of this job so far, this one included
     job: str | None  # the job's stored copy; None if there is none
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """A job as read ahead of its run: its stored copy and the deliveries counted so far."""
+
+    job: str | None  # the producer's copy (cleaner:jobs); None if there is none
+    deliveries: int
+    finished: bool  # it has an outcome already: settle it, do not run it
+
+
+class Settling(Protocol):
+    """A `settle` round trip in flight; `wait` reads its replies (or raises its error)."""
+
+    def wait(self) -> Copy | None:
+        """The look-ahead job's Copy, or None if there was none to read."""
+        ...
 
 
 class ResultPublisher(Protocol):
@@ -94,9 +111,12 @@ class ResultPublisher(Protocol):
         """Store and announce the job's outcome; False if it already had one."""
         ...
 
-    def settle(self, message: ResultMessage | None, next_job: str | None) -> Delivery | None:
-        """`publish(message)` then `begin_delivery(next_job)`, each if given, in one round
-        trip: a message's jobs run back to back. The next job's Delivery, or None."""
+    def settle(self, message: ResultMessage | None = None, *, begin: str | None = None,
+               look_ahead: str | None = None) -> Settling:
+        """In one round trip, each if given: publish `message` (the job that just ran),
+        count a delivery of `begin` (the job about to run) and read `look_ahead`'s Copy
+        (the job after it). Sent at once, read by `wait()`: a worker sends it, cleans
+        the `begin` page meanwhile, then waits, so Redis's time is off the page's path."""
         ...
 
 
@@ -111,7 +131,8 @@ class RedisPublisher:
         self._begin_delivery = client.register_script(_BEGIN_DELIVERY_LUA)
 
     def begin_delivery(self, job_id: str) -> Delivery | None:
-        return _delivery(self._run([self._begin_call(job_id)])[0])
+        copy = self.settle(begin=job_id, look_ahead=job_id).wait()
+        return None if copy is None or copy.finished else Delivery(copy.deliveries, copy.job)
 
     def stored_job(self, job_id: str) -> str | None:
         job = self._redis.hget(self._keys.jobs, job_id)
@@ -127,12 +148,12 @@ class RedisPublisher:
     def publish(self, message: ResultMessage) -> bool:
         return bool(self._run([self._publish_call(message)])[0])
 
-    def settle(self, message: ResultMessage | None, next_job: str | None) -> Delivery | None:
+    def settle(self, message: ResultMessage | None = None, *, begin: str | None = None,
+               look_ahead: str | None = None) -> Settling:
         calls = [self._publish_call(message)] if message is not None else []
-        if next_job is not None:
-            calls.append(self._begin_call(next_job))
-        replies = self._run(calls) if calls else []
-        return _delivery(replies[-1]) if next_job is not None else None
+        if begin is not None:
+            calls.append(self._begin_call(begin))
+        return _InFlight(self, calls, look_ahead)
 
     def _begin_call(self, job_id: str) -> ScriptCall:
         keys = self._keys
@@ -156,6 +177,18 @@ class RedisPublisher:
                                          RATE_BUCKET_TTL_SECONDS, *fields]
         return self._publish, script_keys, args
 
+    def _copy_commands(self, job_id: str) -> list[tuple[Any, ...]]:
+        keys = self._keys
+        return [("EXISTS", keys.doc(job_id)), ("HGET", keys.deliveries, job_id),
+                ("HGET", keys.jobs, job_id)]
+
+    def _read(self, job_id: str) -> list[Any]:
+        """The replies of `_copy_commands(job_id)`, in a round trip of their own."""
+        with self._redis.pipeline(transaction=False) as pipe:
+            for command in self._copy_commands(job_id):
+                pipe.execute_command(*command)
+            return cast(list[Any], pipe.execute())
+
     def _run(self, calls: list[ScriptCall]) -> list[Any]:
         try:
             return self._evalsha(calls)
@@ -172,11 +205,71 @@ class RedisPublisher:
             return cast(list[Any], pipe.execute())
 
 
-def _delivery(reply: list[Any]) -> Delivery | None:
-    count, job = reply
-    if not count:
-        return None
-    return Delivery(int(count), job.decode() if isinstance(job, bytes) else job)
+class _InFlight:
+    """A settle round trip: written to a pooled connection now, its replies read by `wait`.
+
+    The connection stays out of the pool until then, so nothing else reads its
+    replies. Scripts Redis lost (a restart) are loaded and run again at `wait`:
+    none of them ran, and both are safe to run late."""
+
+    def __init__(self, publisher: RedisPublisher, calls: list[ScriptCall],
+                 look_ahead: str | None) -> None:
+        self._publisher, self._calls = publisher, calls
+        commands = [("EVALSHA", script.sha, len(keys), *keys, *args)
+                    for script, keys, args in calls]
+        if look_ahead is not None:
+            commands += publisher._copy_commands(look_ahead)
+        self._count, self._look_ahead = len(commands), look_ahead
+        self._pool = publisher._redis.connection_pool
+        self._connection = self._pool.get_connection()
+        try:
+            self._connection.send_packed_command(self._connection.pack_commands(commands))
+        except BaseException:
+            self._release(broken=True)
+            raise
+
+    def wait(self) -> Copy | None:
+        replies: list[Any] = []
+        try:
+            for _ in range(self._count):
+                try:
+                    replies.append(self._connection.read_response())
+                except redis.ResponseError as error:  # one command's error: read the rest
+                    replies.append(error)
+        except BaseException:
+            self._release(broken=True)
+            raise
+        self._release(broken=False)
+        script_replies, copy_replies = replies[:len(self._calls)], replies[len(self._calls):]
+        if any(isinstance(reply, NoScriptError) for reply in script_replies):
+            self._publisher._run(self._calls)
+            if self._look_ahead is not None:  # read again: it was read before the scripts ran
+                copy_replies = self._publisher._read(self._look_ahead)
+        elif errors := [reply for reply in replies if isinstance(reply, redis.ResponseError)]:
+            raise errors[0]
+        return _copy(copy_replies) if self._look_ahead is not None else None
+
+    def _release(self, *, broken: bool) -> None:
+        if broken:  # replies may be left unread on it: never hand it out again as it is
+            self._connection.disconnect()
+        self._pool.release(self._connection)
+
+
+def _copy(replies: list[Any]) -> Copy:
+    exists, deliveries, job = replies
+    if isinstance(job, bytes):
+        job = job.decode()
+    return Copy(job=job, deliveries=int(deliveries or 0), finished=bool(exists))
+
+
+@dataclass(frozen=True, slots=True)
+class _Settled:
+    """The in-memory twin's settle: done at once."""
+
+    copy: Copy | None
+
+    def wait(self) -> Copy | None:
+        return self.copy
 
 
 @dataclass
@@ -205,10 +298,16 @@ class InMemoryPublisher:
     def without_outcome(self, job_ids: Sequence[str]) -> list[str]:
         return [job_id for job_id in job_ids if job_id not in self.documents]
 
-    def settle(self, message: ResultMessage | None, next_job: str | None) -> Delivery | None:
+    def settle(self, message: ResultMessage | None = None, *, begin: str | None = None,
+               look_ahead: str | None = None) -> Settling:
         if message is not None:
             self.publish(message)
-        return None if next_job is None else self.begin_delivery(next_job)
+        if begin is not None:
+            self.begin_delivery(begin)
+        if look_ahead is None:
+            return _Settled(None)
+        return _Settled(Copy(self.jobs.get(look_ahead), self.deliveries.get(look_ahead, 0),
+                             finished=look_ahead in self.documents))
 
     def publish(self, message: ResultMessage) -> bool:
         self.deliveries.pop(message.id, None)
@@ -231,4 +330,5 @@ def connect(url: str) -> redis.Redis:
     )
 
 
-__all__ = ["Delivery", "InMemoryPublisher", "Keys", "RedisPublisher", "ResultPublisher", "connect"]
+__all__ = ["Copy", "Delivery", "InMemoryPublisher", "Keys", "RedisPublisher", "ResultPublisher",
+           "Settling", "connect"]

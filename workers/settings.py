@@ -43,7 +43,7 @@ class WorkerSettings(BaseSettings):
     prefetch_multiplier: int = Field(default=1, ge=1)
     # Jobs per task message (`submit_many` groups them): that ~2 ms wait is paid once per
     # message, not once per page. See `message_budget_s` for the time limits.
-    jobs_per_message: int = Field(default=8, ge=1, le=1000)
+    jobs_per_message: int = Field(default=16, ge=1, le=1000)
     task_events: bool = False  # send task events (Flower, exporters)
     # The sweeper resubmits ledger jobs the broker lost (docs/service.md "Reliability"); its
     # deadline must exceed the hard time limit, or it resubmits jobs still running

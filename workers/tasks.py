@@ -62,21 +62,29 @@ def clean_jobs(
 ) -> None:
     """Clean a message's jobs in order; once it has run `message_budget_s`, hand the rest back.
 
-    The time limits are per message, so the pages that have not started by
-    then go back to the queue as a new message rather than run short of time.
-    Each job's outcome and the next job's start share one Redis round trip.
+    One round trip per job, sent before the page is cleaned and read after: it
+    counts the page's delivery (before the page can kill the process), publishes
+    the job before it, and reads the copy of the job after it. Redis does that
+    while the page is cleaned instead of the worker waiting for it. The time
+    limits are per message, so the pages that have not started by the budget go
+    back to the queue as a new message rather than run short of time.
     """
     started = time.monotonic()
-    delivery = publisher.begin_delivery(job_ids[0])
+    copy = publisher.settle(look_ahead=job_ids[0]).wait()
+    outcome: ResultMessage | None = None  # the last job's, published with the next job's start
     for n, job_id in enumerate(job_ids):
-        message = None if delivery is None else _run(
-            job_id, delivery.job, delivery.count, settings=settings, options=options)
-        rest = list(job_ids[n + 1:])
-        if rest and time.monotonic() - started > settings.message_budget_s:
-            publisher.settle(message, None)
-            hand_back(rest)
+        following = job_ids[n + 1] if n + 1 < len(job_ids) else None
+        settling = publisher.settle(outcome, begin=job_id, look_ahead=following)
+        try:
+            outcome = None if copy is None or copy.finished else _run(
+                job_id, copy.job, copy.deliveries + 1, settings=settings, options=options)
+        finally:  # read the replies even on the way out: the connection must not hold them
+            copy = settling.wait()
+        if following is not None and time.monotonic() - started > settings.message_budget_s:
+            publisher.settle(outcome).wait()
+            hand_back(list(job_ids[n + 1:]))
             return
-        delivery = publisher.settle(message, rest[0] if rest else None)
+    publisher.settle(outcome).wait()  # before the message is acked
 
 
 def _run(
@@ -110,24 +118,31 @@ def _clean_within_time_limit(
     job_id: str, job: Job, raw: bytes, payload: str, *, settings: WorkerSettings,
     options: CleanOptions,
 ) -> ResultMessage:
+    started = time.perf_counter()
     try:
         result = clean(raw, url=job.url, content_type=job.content_type, options=options,
                        propagate=(SoftTimeLimitExceeded,))
     except SoftTimeLimitExceeded:  # billiard raised it into the page's run: stop, answer
         detail = f"ran past the soft time limit of {settings.soft_time_limit} s"
-        return _failed(job_id, FailReason.TIMEOUT, detail, payload, settings, **_passthrough(job))
-    return _outcome(job_id, job, result, payload, settings)
+        return _failed(job_id, FailReason.TIMEOUT, detail, payload, settings,
+                       clean_ms=_ms_since(started), **_passthrough(job))
+    return _outcome(job_id, job, result, payload, settings, clean_ms=_ms_since(started))
+
+
+def _ms_since(started: float) -> float:
+    return round(1000 * (time.perf_counter() - started), 3)
 
 
 def _outcome(
     job_id: str, job: Job, result: CleanedDocument | Rejected, payload: str,
-    settings: WorkerSettings,
+    settings: WorkerSettings, *, clean_ms: float,
 ) -> ResultMessage:
     if isinstance(result, CleanedDocument):
         document = result.model_dump(mode="json", exclude_none=True)
-        return CleanedMessage(id=job_id, document=document, **_passthrough(job))
+        return CleanedMessage(id=job_id, document=document, clean_ms=clean_ms,
+                              **_passthrough(job))
     return _failed(job_id, FailReason(result.reason.value), result.detail, payload, settings,
-                   title=result.title, **_passthrough(job))
+                   title=result.title, clean_ms=clean_ms, **_passthrough(job))
 
 
 def _passthrough(job: Job) -> dict[str, Any]:

@@ -28,7 +28,8 @@ def test_the_producer_does_not_import_the_cleaning_library() -> None:
 def test_submit_many_writes_the_ledger_and_messages_of_job_ids(
     redis_db: redis.Redis, unit_settings: WorkerSettings
 ) -> None:
-    client = CleanerClient(unit_settings, client=redis_db)
+    settings = unit_settings.model_copy(update={"jobs_per_message": 8})
+    client = CleanerClient(settings, client=redis_db)
     jobs = [Job.from_content(f"<p>page {n}</p>".encode(), meta={"n": n}) for n in range(25)]
     ids = client.submit_many(jobs, batch_size=10)
     assert ids == [job.id for job in jobs]
@@ -44,6 +45,22 @@ def test_submit_many_writes_the_ledger_and_messages_of_job_ids(
     assert redis_db.hlen(unit_settings.keys.jobs) == 25  # the jobs themselves
     stats = ResultStore(redis_db, unit_settings).stats()
     assert (stats.submitted, stats.in_flight, stats.queued) == (25, 25, 6)  # 6 messages
+    client.close()
+
+
+@pytest.mark.integration
+def test_the_last_batch_tapers_to_one_job_messages(
+    redis_db: redis.Redis, unit_settings: WorkerSettings
+) -> None:
+    client = CleanerClient(unit_settings.model_copy(update={"jobs_per_message": 8}),
+                           client=redis_db)
+    jobs = [Job.from_content(f"<p>page {n}</p>".encode()) for n in range(23)]
+    ids = client.submit_many(jobs, batch_size=10)
+    # batches of 1, 2, 4, 8, then 8 (< 10: the last), which splits in halves: the
+    # pool's processes each end on a one-page message, not one on 8 pages alone
+    sizes = [len(ids) for ids in queued_messages(redis_db, unit_settings.queue)]
+    assert sizes == [1, 2, 4, 8, 4, 2, 1, 1]
+    assert queued_job_ids(redis_db, unit_settings.queue) == ids
     client.close()
 
 

@@ -6,7 +6,7 @@ import pytest
 import redis
 
 from workers.messages import CleanedMessage, FailedMessage, FailReason, decode_result
-from workers.publisher import Delivery, RedisPublisher
+from workers.publisher import Copy, Delivery, RedisPublisher
 from workers.results import ResultStore
 from workers.settings import WorkerSettings
 
@@ -80,19 +80,38 @@ def test_a_delivery_stamps_the_start_of_a_pending_job_only(
     assert redis_db.zscore(keys.pending, "unknown") is None  # never adds to the ledger
 
 
-def test_settle_publishes_one_job_and_begins_the_next(
+def test_settle_publishes_one_job_begins_the_next_and_reads_the_one_after(
     redis_db: redis.Redis, unit_settings: WorkerSettings
 ) -> None:
     keys = unit_settings.keys
     publisher = RedisPublisher(redis_db, unit_settings)
     redis_db.hset(keys.jobs, mapping={"a": '{"content": "a"}', "b": '{"content": "b"}'})
+    redis_db.hset(keys.deliveries, "b", 2)  # b has been started twice before
     redis_db.zadd(keys.pending, {"a": 1.0, "b": 1.0})
     assert publisher.begin_delivery("a") == Delivery(1, '{"content": "a"}')
     message = CleanedMessage(id="a", document={"text": "t"})
-    assert publisher.settle(message, "b") == Delivery(1, '{"content": "b"}')
+    settling = publisher.settle(message, begin="b", look_ahead="c")
+    # sent, not yet read: Redis has done it while the caller was busy
+    assert redis_db.exists(keys.doc("a")) and redis_db.hget(keys.deliveries, "b") == b"3"
+    assert settling.wait() == Copy(job=None, deliveries=0, finished=False)  # c: unknown
     assert decode_result(redis_db.get(keys.doc("a"))) == message
     assert redis_db.zrange(keys.pending, 0, -1) == [b"b"]  # a left the ledger, b is running
-    assert publisher.settle(None, "a") is None  # a has its outcome: settled, not run again
+    assert publisher.settle(look_ahead="b").wait() == Copy('{"content": "b"}', 3, finished=False)
+    assert publisher.settle(look_ahead="a").wait() == Copy(None, 0, finished=True)
+    assert publisher.settle().wait() is None
+
+
+def test_a_settle_error_is_raised_at_wait_and_the_connection_stays_usable(
+    redis_db: redis.Redis, unit_settings: WorkerSettings
+) -> None:
+    keys = unit_settings.keys
+    publisher = RedisPublisher(redis_db, unit_settings)
+    redis_db.set(keys.deliveries, "not a hash")  # the begin script's HINCRBY fails
+    settling = publisher.settle(begin="e", look_ahead="e")
+    with pytest.raises(redis.ResponseError, match="WRONGTYPE"):
+        settling.wait()
+    redis_db.delete(keys.deliveries)
+    assert publisher.begin_delivery("e") == Delivery(1, None)  # no reply left unread
 
 
 def test_scripts_lost_by_a_redis_restart_are_loaded_again(
@@ -101,5 +120,6 @@ def test_scripts_lost_by_a_redis_restart_are_loaded_again(
     publisher = RedisPublisher(redis_db, unit_settings)
     redis_db.script_flush()  # what a restart without persistence of scripts leaves
     message = CleanedMessage(id="c", document={"text": "t"})
-    assert publisher.settle(message, "d") == Delivery(1, None)
+    assert publisher.settle(message, begin="d", look_ahead="d").wait() == Copy(None, 1, False)
     assert redis_db.exists(unit_settings.keys.doc("c"))
+    assert redis_db.hget(unit_settings.keys.deliveries, "d") == b"1"  # run once, once loaded

@@ -41,6 +41,7 @@ def test_a_page_becomes_a_document_with_the_jobs_pass_through_fields(article_htm
     assert "Volunteers filled sandbags" in str(message.document["text"])
     assert publisher.results == [message]
     assert publisher.deliveries == {}  # the ledger forgets a finished job
+    assert message.clean_ms is not None and message.clean_ms > 0  # the page's own cost
 
 
 def test_the_same_job_twice_leaves_one_document(article_text: bytes) -> None:
@@ -80,6 +81,8 @@ def test_bad_jobs_become_failed_results_with_a_reason(payload: str, reason: Fail
     assert detail in message.detail
     assert publisher.failed == [message]
     assert message.job == (payload if len(payload) <= SETTINGS.max_job_bytes else None)
+    # a job refused before the cleaner saw it has no cleaning time; a page it rejected has one
+    assert (message.clean_ms is None) is (reason in {FailReason.INVALID_JOB, FailReason.TOO_LARGE})
 
 
 def test_a_job_whose_id_disagrees_with_its_message_is_invalid() -> None:
