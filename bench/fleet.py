@@ -12,7 +12,7 @@ clock runs from the first submit through the producer client to the last
 published outcome; each round uses fresh job ids). The order rotates from
 round to round, so no configuration always runs after the same one: in a fixed
 order (library, 1 process, 2 processes) the 1-process worker's own `clean()`
-ran 1.11x the library's time on the same pages, rotated 0.98-1.00x. Every configuration first
+ran 1.11x the library's time on the same pages, rotated 0.95-1.04x. Every configuration first
 gets an untimed burst of a few pages in each round: it has idled through the
 others' turns. Interleaving spreads any load from other processes over all
 configurations alike. The report gives the best round of each (what the code

@@ -182,20 +182,16 @@ class RedisPublisher:
         return [("EXISTS", keys.doc(job_id)), ("HGET", keys.deliveries, job_id),
                 ("HGET", keys.jobs, job_id)]
 
-    def _read(self, job_id: str) -> list[Any]:
-        """The replies of `_copy_commands(job_id)`, in a round trip of their own."""
-        with self._redis.pipeline(transaction=False) as pipe:
-            for command in self._copy_commands(job_id):
-                pipe.execute_command(*command)
-            return cast(list[Any], pipe.execute())
-
     def _run(self, calls: list[ScriptCall]) -> list[Any]:
         try:
             return self._evalsha(calls)
         except NoScriptError:  # Redis restarted without our scripts: load them, run again
-            for script, _, _ in calls:
-                self._redis.script_load(script.script)
+            self._load_scripts(calls)
             return self._evalsha(calls)
+
+    def _load_scripts(self, calls: list[ScriptCall]) -> None:
+        for script, _, _ in calls:
+            self._redis.script_load(script.script)
 
     def _evalsha(self, calls: list[ScriptCall]) -> list[Any]:
         """The calls in one round trip. Both scripts are safe to run again after a failure."""
@@ -209,8 +205,8 @@ class _InFlight:
     """A settle round trip: written to a pooled connection now, its replies read by `wait`.
 
     The connection stays out of the pool until then, so nothing else reads its
-    replies. Scripts Redis lost (a restart) are loaded and run again at `wait`:
-    none of them ran, and both are safe to run late."""
+    replies. Scripts Redis lost (a restart) are loaded and the round trip sent
+    again at `wait`: none of them ran, and both are safe to run late."""
 
     def __init__(self, publisher: RedisPublisher, calls: list[ScriptCall],
                  look_ahead: str | None) -> None:
@@ -240,14 +236,12 @@ class _InFlight:
             self._release(broken=True)
             raise
         self._release(broken=False)
-        script_replies, copy_replies = replies[:len(self._calls)], replies[len(self._calls):]
-        if any(isinstance(reply, NoScriptError) for reply in script_replies):
-            self._publisher._run(self._calls)
-            if self._look_ahead is not None:  # read again: it was read before the scripts ran
-                copy_replies = self._publisher._read(self._look_ahead)
-        elif errors := [reply for reply in replies if isinstance(reply, redis.ResponseError)]:
+        if any(isinstance(reply, NoScriptError) for reply in replies):
+            self._publisher._load_scripts(self._calls)
+            return _InFlight(self._publisher, self._calls, self._look_ahead).wait()
+        if errors := [reply for reply in replies if isinstance(reply, redis.ResponseError)]:
             raise errors[0]
-        return _copy(copy_replies) if self._look_ahead is not None else None
+        return _copy(replies[len(self._calls):]) if self._look_ahead is not None else None
 
     def _release(self, *, broken: bool) -> None:
         if broken:  # replies may be left unread on it: never hand it out again as it is
