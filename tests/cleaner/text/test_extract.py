@@ -48,6 +48,19 @@ def test_every_non_empty_line_becomes_a_block_with_both_labels() -> None:
     assert blocks[0].kind is BlockKind.NAV
 
 
+@pytest.mark.parametrize("paragraphs", [1, 2, 3, len(STORY)])
+def test_a_dump_of_a_few_paragraphs_is_all_body(paragraphs: int) -> None:
+    """An article's text alone (a short post, text extracted elsewhere) is a dump too short
+    for the second pass's context: the first pass keeps its prose."""
+    dump = "\n\n".join(STORY[:paragraphs])
+    assert body(dump) == list(STORY[:paragraphs])
+
+
+def test_a_short_dump_still_drops_what_a_detector_names() -> None:
+    dump = "\n\n".join([STORY[0], "Share on Facebook", STORY[1]])
+    assert body(dump) == [STORY[0], STORY[1]]
+
+
 def test_an_all_boilerplate_page_has_no_body() -> None:
     assert body("Home\nLogin\nFollow us:\n© 2025 Example") == []
 
