@@ -93,14 +93,24 @@ _THREAD_START = re.compile(r"thread-?start|topic-owner|original-?post|first-?pos
 
 def find_authors(sources: PageSources, tree: HtmlElement) -> tuple[str, ...]:
     persons, organisations = _jsonld_authors(sources)
-    for candidates in (persons, _meta_authors(sources), _microdata_authors(tree),
-                       tree.xpath(POSTER_XPATH)):
+    for candidates in _declared_authors(persons, sources, tree):
         if names := clean_names(candidates, declared=True):
             return names
     for xpath in (BYLINE_XPATH, BYLINE_TEXT_XPATH, BYLINE_LABEL_XPATH):
         if names := _byline_names(tree, xpath):
             return names
     return clean_names(organisations, declared=True)
+
+
+def _declared_authors(
+    persons: list[str], sources: PageSources, tree: HtmlElement
+) -> Iterator[Iterable[str]]:
+    """Where a page declares its authors, most trusted first; each read only when the
+    ones before it named nobody (the microdata and forum searches each walk the tree)."""
+    yield persons
+    yield _meta_authors(sources)
+    yield _microdata_authors(tree)
+    yield tree.xpath(POSTER_XPATH)
 
 
 def clean_names(raw: Iterable[str], *, declared: bool = False) -> tuple[str, ...]:
