@@ -91,12 +91,21 @@ _NAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "
 _THREAD_START = re.compile(r"thread-?start|topic-owner|original-?post|first-?post", re.I)
 
 
-def find_authors(sources: PageSources, tree: HtmlElement) -> tuple[str, ...]:
+def find_authors(sources: PageSources, tree: HtmlElement, *, story: bool) -> tuple[str, ...]:
+    """The page's authors: declared ones first, then bylines in the page.
+
+    `story`: the page declares an article or a publication date. Elsewhere (products,
+    services, listings) a line starting "By " is a filter or a menu ("Shop by Category",
+    "Privacy Policy"): on wcxb-dev such pages' text bylines named 55 authors, none right,
+    so only marked byline elements are read there.
+    """
     persons, organisations = _jsonld_authors(sources)
     for candidates in _declared_authors(persons, sources, tree):
         if names := clean_names(candidates, declared=True):
             return names
-    for xpath in (BYLINE_XPATH, BYLINE_TEXT_XPATH, BYLINE_LABEL_XPATH):
+    bylines = ((BYLINE_XPATH, BYLINE_TEXT_XPATH, BYLINE_LABEL_XPATH) if story
+               else (BYLINE_XPATH, BYLINE_LABEL_XPATH))
+    for xpath in bylines:
         if names := _byline_names(tree, xpath):
             return names
     return clean_names(organisations, declared=True)

@@ -24,10 +24,12 @@ def build_metadata(
 ) -> Metadata:
     today = today or datetime.now(UTC).date()
     names = site_names(sources, url)
+    published = published_date(sources, tree, today)
+    story = published is not None or sources.declares_article()
     return Metadata(
         title=choose_title(sources, names, url),
-        authors=find_authors(sources, tree),
-        date_published=published_date(sources, tree, today),
+        authors=find_authors(sources, tree, story=story),
+        date_published=published,
         date_modified=modified_date(sources, today),
         site_name=sources.first_meta("og:site_name", "application-name") or None,
         canonical_url=sources.canonical_url or sources.first_meta("og:url"),

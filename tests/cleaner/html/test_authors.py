@@ -7,9 +7,9 @@ from cleaner.html.parse import parse_html
 from cleaner.html.sources import read_sources
 
 
-def _authors(head: str = "", body: str = "") -> tuple[str, ...]:
+def _authors(head: str = "", body: str = "", *, story: bool = True) -> tuple[str, ...]:
     tree = parse_html(f"<html><head>{head}</head><body>{body}</body></html>")
-    return find_authors(read_sources(tree), tree)
+    return find_authors(read_sources(tree), tree, story=story)
 
 
 @pytest.mark.parametrize(
@@ -144,3 +144,16 @@ def test_by_before_a_linked_name() -> None:
 def test_a_written_by_label_then_the_name() -> None:
     body = "<div><p>Written by</p><p>Jane Doe</p></div><p>Body text.</p>"
     assert _authors(body=body) == ("Jane Doe",)
+
+
+def test_a_text_byline_counts_on_a_story_page_only() -> None:
+    """On a product or service page a "By ..." line is a filter or a menu entry."""
+    body = "<h1>Garden tools</h1><p>Shop By Category</p><p>By Price</p>"
+    assert _authors(body=body, story=False) == ()
+    assert _authors(body="<h1>Title</h1><p>By Jane Doe</p>", story=False) == ()
+    assert _authors(body="<h1>Title</h1><p>By Jane Doe</p>", story=True) == ("Jane Doe",)
+
+
+def test_a_marked_byline_counts_on_any_page() -> None:
+    body = '<div class="post-author">By John Roe</div><p>Text</p>'
+    assert _authors(body=body, story=False) == ("John Roe",)
