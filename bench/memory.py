@@ -19,6 +19,7 @@ import psutil
 
 from cleaner import clean
 from cleaner.bench import dataset_files, read_page
+from cleaner.threads import use_one_blas_thread
 
 MB = 1024 * 1024
 
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--every", type=int, default=1_000)
     ap.add_argument("--cap-mb", type=float, default=300.0)
     args = ap.parse_args(argv)
+    use_one_blas_thread()  # as the CLI and the worker run: no idle BLAS pool in the figure
     files = [f for d in args.datasets for f in dataset_files(d)]
     proc = psutil.Process()
     samples: list[tuple[int, float]] = []

@@ -65,5 +65,6 @@ def test_ngram_counts_are_py3langids_own(text: str) -> None:
     expected = visit_counts(identifier.tk_nextmove, identifier._rowbase,
                             identifier.tk_output, encoded) or {}
     # Same features, same counts, same (first-seen) order: the scores are bit-identical.
-    assert list(identifier.ngram_counts(encoded).items()) == list(expected.items())
+    features, counts = identifier.ngram_counts(encoded)
+    assert list(zip(features.tolist(), counts.tolist(), strict=True)) == list(expected.items())
     assert identifier.classify(text) == py3langid.classify(text)
