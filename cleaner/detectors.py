@@ -65,6 +65,9 @@ _CRUMB_SEPARATOR = re.compile(r"\s[>»›/]\s")
 _LEADING_COUNT = re.compile(r"^\d+\s+")
 MIN_TICKER_ITEMS = 3  # two separators can be a title with a site name; three is a ticker
 MIN_TICKER_ITEM_WORDS = 3  # headlines, not a "Home | About | Contact" menu
+# The longest ticker line in the dumps we have holds 182 words; past this a line with bars
+# is a table saved as text or a whole page saved as one line, not a row of headlines.
+MAX_TICKER_WORDS = 250
 
 
 SHARE = PatternRule(BlockKind.SHARE, MAX_LABEL_WORDS, SHARE_PATTERNS)
@@ -97,6 +100,8 @@ LABEL_LEXICONS: tuple[tuple[BlockKind, frozenset[str]], ...] = (
 
 def ticker(text: str) -> BlockKind | None:
     """A headline ticker: several multi-word headlines on one line, split by bars or bullets."""
+    if count_words(text) > MAX_TICKER_WORDS:
+        return None
     items = [item for item in _TICKER_SEPARATOR.split(text) if item.strip()]
     if len(items) < MIN_TICKER_ITEMS:
         return None

@@ -120,6 +120,8 @@ def test_detector_names_its_category(detector: d.Detector, line: str, kind: Bloc
     ("detector", "line"),
     [
         (d.ticker, "Home | About | Contact | Jobs"),  # a menu, not headlines
+        # a page saved as one line, its table rows still split by bars: not a ticker
+        (d.ticker, " | ".join(["The council met again on Monday to discuss the budget"] * 40)),
         (d.share, "Share prices fell sharply on Monday as investors took fright."),
         (d.social, "Twitter users reacted angrily to the announcement."),
         (d.donation, "Supporters of the plan gathered outside the town hall on Sunday."),

@@ -56,6 +56,11 @@ def test_a_dump_of_a_few_paragraphs_is_all_body(paragraphs: int) -> None:
     assert body(dump) == list(STORY[:paragraphs])
 
 
+def test_a_whole_article_saved_as_one_line_is_body() -> None:
+    line = " ".join(STORY * 60)  # ~900 words: far longer than the lines the model saw
+    assert body(line) == [line]
+
+
 def test_a_short_dump_still_drops_what_a_detector_names() -> None:
     dump = "\n\n".join([STORY[0], "Share on Facebook", STORY[1]])
     assert body(dump) == [STORY[0], STORY[1]]
