@@ -1,6 +1,7 @@
 """Text-dump mode: a whole-page dump -> every line as a classified `Block`, plus metadata.
 
 The stages, in order (each its own module):
+  markdown  a Markdown dump is first written back in the plain dump shape
   segment   lines + blank-line layout + named detectors (`cleaner.detectors`)
   classify  context-free body probability per line (first pass, small MLP)
   revise    second pass over neighbours, detector vetoes, the article's end (on a
@@ -18,6 +19,7 @@ from cleaner.models import Block, BlockKind, BlockRole, Extraction, RawPage
 from cleaner.options import CleanOptions
 from cleaner.text.classify import classify, first_kinds
 from cleaner.text.features import line_features
+from cleaner.text.markdown import looks_like_markdown, markdown_to_dump
 from cleaner.text.metadata import find_metadata
 from cleaner.text.revise import MIN_PROSE_WORDS, Revision, revise
 from cleaner.text.segment import Line, segment
@@ -37,7 +39,8 @@ _BULLETS = ("-", "•", "*", "·", "–", "►", "▶")
 
 def extract_text(page: RawPage, url: str | None, options: CleanOptions) -> Extraction:
     """Classify every non-empty line of the dump; metadata comes from the text alone."""
-    lines = segment(page.text)
+    text = markdown_to_dump(page.text) if looks_like_markdown(page.text) else page.text
+    lines = segment(text)
     own = line_features(lines)
     first_pass = classify(own)
     first = first_kinds(lines, first_pass)
