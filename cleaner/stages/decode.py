@@ -240,8 +240,8 @@ def _sniff_mode(text: str, content_type: str | None, options: CleanOptions) -> M
     ctype = (content_type or "").lower()
     if "html" in ctype or "xml" in ctype:
         return Mode.HTML
-    if ctype.startswith("text/plain"):
-        return Mode.TEXT
+    if ctype.startswith(("text/plain", "text/markdown", "text/x-markdown")):
+        return Mode.TEXT  # a Markdown dump is a text dump (cleaner/text/markdown.py)
     head = text[:SNIFF_BYTES]
     # A dump may quote a stray tag; a page has several, and starts with one.
     looks_like_markup = head.lstrip().startswith("<") or len(_MARKUP.findall(head)) >= 3

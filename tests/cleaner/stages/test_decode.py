@@ -167,8 +167,9 @@ def test_a_markup_content_type_means_html(content_type: str) -> None:
     assert read("plain words", content_type).mode is Mode.HTML
 
 
-def test_text_plain_means_text_even_for_markup() -> None:
-    assert read("<p>a</p><div>b</div><span>c</span>", "text/plain").mode is Mode.TEXT
+@pytest.mark.parametrize("content_type", ["text/plain", "text/markdown; charset=utf-8"])
+def test_a_text_content_type_means_text_even_for_markup(content_type: str) -> None:
+    assert read("<p>a</p><div>b</div><span>c</span>", content_type).mode is Mode.TEXT
 
 
 def test_mode_option_beats_content_type() -> None:
