@@ -13,12 +13,13 @@ they read `text-wcxb-dev`:
 from __future__ import annotations
 
 import argparse
-import gzip
 import shutil
 import sys
 from pathlib import Path
 
 import html2text
+
+from cleaner.bench import iter_pages
 
 
 def render(html: str) -> str:
@@ -39,12 +40,12 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(source, args.out / name, dirs_exist_ok=True)
         elif source.exists():
             shutil.copy(source, args.out / name)
-    pages = sorted((args.dataset / "html").glob("*.html.gz"))
-    for page in pages:
-        html = gzip.decompress(page.read_bytes()).decode("utf-8", "replace")
-        stem = page.name.removesuffix(".html.gz")
-        (args.out / "text" / f"{stem}.txt").write_text(render(html), encoding="utf-8")
-    print(f"{len(pages)} pages rendered to {args.out / 'text'}")
+    pages = 0
+    for page in iter_pages(args.dataset):
+        markdown = render(page.raw.decode("utf-8", "replace"))
+        (args.out / "text" / f"{page.id}.txt").write_text(markdown, encoding="utf-8")
+        pages += 1
+    print(f"{pages} pages rendered to {args.out / 'text'}")
     return 0
 
 

@@ -4,15 +4,13 @@ The stages, in order (each its own module):
   markdown  a Markdown dump is first written back in the plain dump shape
   segment   lines + blank-line layout + named detectors (`cleaner.detectors`)
   classify  context-free body probability per line (first pass, small MLP)
-  revise    second pass over neighbours, detector vetoes, the article's end (on a
-            dump of under MIN_CONTEXT_LINES lines the first pass stands alone)
+  revise    second pass over neighbours, detector vetoes, the article's end (a dump
+            too short for the second pass keeps the first pass's verdict)
   metadata  title line, bylines, dates, bios, from the text itself
 Then the title line and its repeats are labelled, and body blocks get a role.
 """
 
 from __future__ import annotations
-
-import numpy as np
 
 from cleaner.detectors import title_repeat
 from cleaner.models import Block, BlockKind, BlockRole, Extraction, RawPage
@@ -21,18 +19,10 @@ from cleaner.text.classify import classify, first_kinds
 from cleaner.text.features import line_features
 from cleaner.text.markdown import looks_like_markdown, markdown_to_dump
 from cleaner.text.metadata import find_metadata
-from cleaner.text.revise import MIN_PROSE_WORDS, Revision, revise
+from cleaner.text.revise import revise
 from cleaner.text.segment import Line, segment
 
 MAX_HEADING_WORDS = 15  # a body line this short with no closing punctuation is a subheading
-# The second pass reads each line through its neighbours, and was trained on whole pages
-# (95% of WCXB-dev's dumps have 68 lines or more). A dump of a few lines (an article's
-# text alone, a short post) gives it nothing to read, and it drops prose the first pass is
-# sure of: WCXB-dev's true bodies cut to 1, 2, 3, 5 and 8 lines keep 0, 19, 68, 89 and
-# 92% of their words through it, 64, 93, 94, 96 and 95% through the first pass. There the
-# first pass decides, except that a prose line no detector names is body: trained on
-# paragraph-sized lines, it doubts a whole article saved as one line (scores 0.01-0.4).
-MIN_CONTEXT_LINES = 8
 TITLE_LENGTH_SLACK = 8  # characters of edge punctuation and white space a copy may differ by
 _BULLETS = ("-", "•", "*", "·", "–", "►", "▶")
 
@@ -43,26 +33,15 @@ def extract_text(page: RawPage, url: str | None, options: CleanOptions) -> Extra
     lines = segment(text)
     own = line_features(lines)
     first_pass = classify(own)
-    first = first_kinds(lines, first_pass)
-    revision = (revise(lines, own, first_pass) if len(lines) >= MIN_CONTEXT_LINES
-                else _short_dump_revision(lines, first_pass, first))
+    revision = revise(lines, own, first_pass)
     found = find_metadata(lines, own, revision)
     kinds = label_title(lines, revision.kinds, found.title_line)
     blocks = tuple(
         Block(text=line.text, kind=kind, role=role(line, kind), first_kind=first_kind)
-        for line, kind, first_kind in zip(lines, kinds, first, strict=True)
+        for line, kind, first_kind in zip(lines, kinds, first_kinds(lines, first_pass),
+                                          strict=True)
     )
     return Extraction(blocks=blocks, metadata=found.metadata)
-
-
-def _short_dump_revision(
-    lines: tuple[Line, ...], first_pass: np.ndarray, first: tuple[BlockKind, ...]
-) -> Revision:
-    kinds = tuple(
-        BlockKind.BODY if line.words >= MIN_PROSE_WORDS and line.detected is None else kind
-        for line, kind in zip(lines, first, strict=True)
-    )
-    return Revision(first_pass, kinds)
 
 
 def label_title(
