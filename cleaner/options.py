@@ -28,6 +28,9 @@ class CleanOptions:
     include_removed: bool = True
     include_markdown: bool = False
     detect_language: bool = True
+    # Where to read the model files from instead of the shipped ones (same file names);
+    # `train/oof.py` points it at the models of one fold.
+    model_dir: str | None = None
 
     def __post_init__(self) -> None:
         # Fail where the options are built, not as an internal_error on every page.

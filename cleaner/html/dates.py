@@ -25,7 +25,7 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 
 from cleaner.html.sources import ARTICLE_TYPES, PageSources, jsonld_types
-from cleaner.text.dates import MIN_YEAR, find_dates
+from cleaner.vocab.dates import MIN_YEAR, find_dates
 
 _PUBLISHED_JSONLD = ("datePublished", "dateCreated", "uploadDate")
 _MODIFIED_JSONLD = ("dateModified",)

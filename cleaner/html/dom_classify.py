@@ -18,7 +18,7 @@ from lxml.etree import _Element
 from cleaner.html.dom_blocks import OWNER_TAGS, PRE_BIT, QUOTE_BIT, DomBlocks, dom_blocks
 from cleaner.html.dom_features import block_features, block_words, context_features
 from cleaner.models import Block, BlockRole
-from cleaner.text.classify import Mlp, mlp_from_arrays
+from cleaner.vocab.modelfile import Mlp, mlp_from_arrays
 
 MODEL_FILE = "dom_model.npz"
 # A block is body at this probability or more: domain-CV word F1 on WCXB-dev was best at

@@ -18,7 +18,7 @@ runs (its dropped blocks are the removed ones). News skips it: on news pages the
 keeps teasers and comments trafilatura drops (aeb shingle F1 0.88 alone vs 0.965).
 Labelling: a leading block that repeats the title is the headline (metadata);
 "enable JavaScript" notices are UI; short promotion blocks that a detector of
-`cleaner.detectors` names (share, newsletter, donation, related, bio) take its
+`cleaner.vocab.detectors` names (share, newsletter, donation, related, bio) take its
 kind; the lines the other reading had and the chosen one dropped are returned
 as removed blocks, with the detector's kind where one knows them.
 """
@@ -28,9 +28,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from cleaner.detectors import detect
 from cleaner.html.candidates import Candidate, DomCandidate
 from cleaner.models import Block, BlockKind
+from cleaner.vocab.detectors import detect
 
 _NON_WORD = re.compile(r"\W+")
 # Non-article pages: the recall reading wins past this many times the precise one's words.

@@ -1,6 +1,5 @@
 """Text-dump mode: one visible block per line -> classified blocks + metadata.
 
-The entry point is `cleaner.text.extract.extract_text`. The package itself
-imports nothing, so the shared `cleaner.detectors` can use its text helpers
-(dates, lexicons, phrases) without importing the whole pipeline.
+The entry point is `cleaner.text.extract.extract_text`. What it shares with HTML
+mode (detectors, dates, lexicons, phrases, model files) is in `cleaner.vocab`.
 """

@@ -15,29 +15,13 @@ import numpy as np
 
 from cleaner.models import BlockKind
 from cleaner.text.segment import Line
+from cleaner.vocab.modelfile import Mlp, mlp_from_arrays
 
 MODEL_FILE = "line_model.npz"
 # A line is body when the model gives it at least this probability; cross-validation
 # on WCXB-dev put the best page-level word F1 at 0.4 (body words are worth more than
 # the boilerplate words a slightly lower bar lets in).
 BODY_THRESHOLD = 0.4
-
-
-@dataclass(frozen=True, slots=True)
-class Mlp:
-    """One standardised-input MLP: relu hidden layers, a logistic output."""
-
-    mean: np.ndarray
-    scale: np.ndarray
-    layers: tuple[tuple[np.ndarray, np.ndarray], ...]
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        h = (x - self.mean) / self.scale
-        for weights, bias in self.layers[:-1]:
-            h = np.maximum(h @ weights + bias, 0.0)
-        weights, bias = self.layers[-1]
-        logits = (h @ weights + bias)[:, 0]
-        return (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).astype(np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +36,6 @@ def load_model() -> LineModel:
     with resources.files("cleaner.text").joinpath(MODEL_FILE).open("rb") as handle:
         arrays = dict(np.load(handle, allow_pickle=False))
     return LineModel(mlp_from_arrays(arrays, "p1"), mlp_from_arrays(arrays, "p2"))
-
-
-def mlp_from_arrays(arrays: dict[str, np.ndarray], prefix: str) -> Mlp:
-    count = sum(name.startswith(f"{prefix}_w") for name in arrays)
-    layers = tuple((arrays[f"{prefix}_w{i}"], arrays[f"{prefix}_b{i}"]) for i in range(count))
-    return Mlp(arrays[f"{prefix}_mean"], arrays[f"{prefix}_scale"], layers)
 
 
 def classify(own: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 The stages, in order (each its own module):
   markdown  a Markdown dump is first written back in the plain dump shape
-  segment   lines + blank-line layout + named detectors (`cleaner.detectors`)
+  segment   lines + blank-line layout + named detectors (`cleaner.vocab.detectors`)
   classify  context-free body probability per line (first pass, small MLP)
   revise    second pass over neighbours, detector vetoes, the article's end (a dump
             too short for the second pass keeps the first pass's verdict)
@@ -12,7 +12,6 @@ Then the title line and its repeats are labelled, and body blocks get a role.
 
 from __future__ import annotations
 
-from cleaner.detectors import title_repeat
 from cleaner.models import Block, BlockKind, BlockRole, Extraction, RawPage
 from cleaner.options import CleanOptions
 from cleaner.text.classify import classify, first_kinds
@@ -21,6 +20,7 @@ from cleaner.text.markdown import looks_like_markdown, markdown_to_dump
 from cleaner.text.metadata import find_metadata
 from cleaner.text.revise import revise
 from cleaner.text.segment import Line, segment
+from cleaner.vocab.detectors import title_repeat
 
 MAX_HEADING_WORDS = 15  # a body line this short with no closing punctuation is a subheading
 TITLE_LENGTH_SLACK = 8  # characters of edge punctuation and white space a copy may differ by

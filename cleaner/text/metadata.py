@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleaner.detectors import BYLINE_PREFIX, bio_name, name_words
 from cleaner.models import BlockKind, Metadata
-from cleaner.text.dates import find_dates, strip_dates
 from cleaner.text.revise import Revision
 from cleaner.text.segment import Line
 from cleaner.text.title import find_title
+from cleaner.vocab.dates import find_dates, strip_dates
+from cleaner.vocab.detectors import BYLINE_PREFIX, bio_name, name_words
 
 # Dates and bylines are searched this many lines around the title/article start.
 DATE_LOOKBACK = 25

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleaner.detectors import comment_header
 from cleaner.models import BlockKind
 from cleaner.text.classify import BODY_THRESHOLD, first_kinds, load_model
 from cleaner.text.features import context_features
 from cleaner.text.segment import Line
+from cleaner.vocab.detectors import comment_header
 
 # Kinds a detector only gives to furniture: a line named so is never body.
 NEVER_BODY = frozenset({

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from cleaner.detectors import detect_stripped
 from cleaner.models import BlockKind
-from cleaner.text.dates import MONTHS, find_dates
+from cleaner.vocab.dates import MONTHS, find_dates
+from cleaner.vocab.detectors import detect_stripped
 
 # A glued date prefix is only split off when real prose follows it: at least this many words.
 MIN_PROSE_AFTER_PREFIX = 5

@@ -16,9 +16,9 @@ from importlib import resources
 import numpy as np
 
 from cleaner.models import BlockKind
-from cleaner.text.classify import Mlp, mlp_from_arrays
 from cleaner.text.features import SHAPE_FEATURES
 from cleaner.text.segment import Line
+from cleaner.vocab.modelfile import Mlp, mlp_from_arrays
 
 MODEL_FILE = "title_model.npz"
 TITLE_LOOKBACK = 40  # lines above the article: h1s sit above bylines, share bars and images

@@ -15,7 +15,7 @@ from cleaner.html.dom_features import OWN_FEATURES, block_features, context_feat
 from cleaner.html.parse import parse_html
 from cleaner.html.select import DOM_CONFIDENCE, dom_is_sure, select_dom
 from cleaner.models import BlockKind, BlockRole
-from cleaner.text.classify import Mlp
+from cleaner.vocab.modelfile import Mlp
 
 _PARAGRAPH = ("The council approved the new budget on Tuesday after a long debate, and the "
               "mayor said that the money would be spent on schools, roads and the library, "

@@ -1,4 +1,4 @@
-"""Phrase lexicons of the named boilerplate detectors (`cleaner.detectors`).
+"""Phrase lexicons of the named boilerplate detectors (`cleaner.vocab.detectors`).
 
 English, French, German and Spanish throughout, Italian, Portuguese and Dutch where
 the phrase is common. Whole-line labels are sets of normalised text (`norm`);

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from cleaner.models import BlockKind
-from cleaner.text.phrases import PatternRule, stems_of
+from cleaner.vocab.phrases import PatternRule, stems_of
 
 RULE = PatternRule(BlockKind.DONATION, 8, (r"\bdonate (?:now|today)\b", r"^soutenez\b"))
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from cleaner.text.dates import find_dates, strip_dates
+from cleaner.vocab.dates import find_dates, strip_dates
 
 
 @pytest.mark.parametrize(

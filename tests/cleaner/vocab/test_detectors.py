@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner import detectors as d
+from cleaner.vocab import detectors as d
 from cleaner.models import BlockKind
 
 PROSE = (

@@ -20,8 +20,8 @@ import re
 from collections.abc import Callable
 
 from cleaner.models import BlockKind
-from cleaner.text.dates import TIME_OF_DAY, FoundDate, find_dates, strip_dates
-from cleaner.text.lexicons import (
+from cleaner.vocab.dates import TIME_OF_DAY, FoundDate, find_dates, strip_dates
+from cleaner.vocab.lexicons import (
     AGE,
     BIO_LABELS,
     BIO_SENTENCE,
@@ -47,7 +47,7 @@ from cleaner.text.lexicons import (
     count_words,
     norm,
 )
-from cleaner.text.phrases import PatternRule, folded_stems
+from cleaner.vocab.phrases import PatternRule, folded_stems
 
 Detector = Callable[[str], BlockKind | None]
 
