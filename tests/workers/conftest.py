@@ -16,11 +16,11 @@ import pytest
 import redis
 
 from workers.embedded import EmbeddedRedis
+from workers.messages import job_ids_of_queued
 from workers.process import WorkerProcess
 from workers.publisher import ResultMessage
 from workers.results import ResultStore
 from workers.settings import WorkerSettings
-from workers.sweeper import message_ids
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
@@ -53,7 +53,7 @@ def unit_settings(redis_server: EmbeddedRedis) -> WorkerSettings:
 
 def queued_messages(client: redis.Redis, queue: str) -> list[list[str]]:
     """The job ids of each message in a Celery queue, oldest (the list's right end) first."""
-    return [message_ids(raw) for raw in reversed(client.lrange(queue, 0, -1))]
+    return [job_ids_of_queued(raw) for raw in reversed(client.lrange(queue, 0, -1))]
 
 
 def queued_job_ids(client: redis.Redis, queue: str) -> list[str]:

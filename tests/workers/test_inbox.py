@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -11,21 +12,43 @@ import pytest
 import redis
 
 from workers.health import main as health
-from workers.inbox import InboxDrainer, inbox_job_id
-from workers.messages import Job
+from workers.inbox import InboxDrainer, InvalidEntry, inbox_job_id
+from workers.messages import FailedMessage, FailReason
 from workers.producer import CleanerClient
 from workers.settings import WorkerSettings
 
-SETTINGS = WorkerSettings(redis_url="redis://unused")
+
+def test_inbox_ids_are_the_entrys_valid_id_else_the_jobs() -> None:
+    no_id = json.dumps({"content": "<p>x</p>", "url": "u"}).encode()
+    assert inbox_job_id("1-0", {b"id": b"given", b"job": no_id}) == "given"
+    assert inbox_job_id("1-0", {b"job": no_id}) is None  # the job's own or derived id
+    assert inbox_job_id("1-0", {b"note": b"x"}) == "inbox-1-0"
+    with pytest.raises(InvalidEntry, match="not a valid job id"):
+        inbox_job_id("1-0", {b"id": b"bad id!", b"job": b"{"})
 
 
-def test_inbox_ids_prefer_the_entry_then_the_job_then_the_entry_id() -> None:
-    job = Job.from_content(b"<p>x</p>", url="u")
-    no_id = json.dumps({"content": "<p>x</p>", "url": "u"})
-    assert inbox_job_id("1-0", {b"id": b"given", b"job": no_id.encode()}, SETTINGS) == "given"
-    assert inbox_job_id("1-0", {b"job": no_id.encode()}, SETTINGS) == job.id
-    assert inbox_job_id("1-0", {b"note": b"x"}, SETTINGS) == "inbox-1-0"
-    assert inbox_job_id("1-0", {b"id": b"bad id!", b"job": b"{"}, SETTINGS).startswith("raw-")
+@pytest.mark.integration
+def test_every_entry_gets_an_answer_and_none_stops_the_others(
+    redis_db: redis.Redis, unit_settings: WorkerSettings
+) -> None:
+    """Finding 4: an entry that broke a drainer (deep JSON) fails alone; the rest go on."""
+    keys = unit_settings.keys
+    client = CleanerClient(unit_settings, client=redis_db)
+    drainer = InboxDrainer(redis_db, client, unit_settings, consumer="test-1")
+    drainer.ensure_group()
+    entries = [{"job": "[" * 200_000}, {"id": "bad id!", "job": "{}"},
+               {"job": json.dumps({"id": "fine", "content": "<p>x</p>"})},
+               {"id": "fine", "job": json.dumps({"content": "<p>another page</p>"})}]
+    entry_ids = [redis_db.xadd(keys.inbox, fields).decode() for fields in entries]
+    assert drainer.drain_once() == 4
+    assert redis_db.xlen(keys.inbox) == 0
+    deep_id = "raw-" + hashlib.sha256(b"[" * 200_000).hexdigest()[:24]
+    # the deep entry is a job the worker fails (invalid_job); the bad id fails at once
+    assert {m.decode() for m in redis_db.zrange(keys.pending, 0, -1)} == {deep_id, "fine"}
+    refusal = client.get(f"inbox-{entry_ids[1]}")
+    assert isinstance(refusal, FailedMessage) and refusal.reason is FailReason.INVALID_JOB
+    # a known id with another page: the inbox cannot hear a conflict, the latest page wins
+    assert b"another page" in redis_db.hget(keys.jobs, "fine")
 
 
 @pytest.mark.integration

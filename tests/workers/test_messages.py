@@ -23,8 +23,11 @@ from workers.messages import (
     decode_job,
     decode_result,
     derive_job_id,
-    job_id_for_payload,
+    identify,
+    job_ids_of_queued,
+    job_ids_of_task,
     schemas,
+    task_args,
 )
 
 CAP = 1024 * 1024
@@ -112,14 +115,46 @@ def test_bad_base64_is_an_invalid_job() -> None:
         Job(content="!!!", content_encoding=ContentEncoding.BASE64).content_bytes(CAP)
 
 
+def identity_of(payload: str) -> tuple[str, str]:
+    identity = identify(payload, max_job_bytes=CAP, max_content_bytes=CAP)
+    return identity.id, identity.version
+
+
 def test_broken_payloads_still_get_a_stable_id() -> None:
-    assert job_id_for_payload('{"id": "keep-me", "colour": 1}', max_job_bytes=CAP) == "keep-me"
-    raw_id = job_id_for_payload("{not json", max_job_bytes=CAP)
+    keep_id, keep_version = identity_of('{"id": "keep-me", "colour": 1}')
+    assert keep_id == "keep-me" and keep_version.startswith("raw-")
+    raw_id, _ = identity_of("{not json")
     assert raw_id.startswith("raw-")
-    assert raw_id == job_id_for_payload("{not json", max_job_bytes=CAP)
+    assert raw_id == identity_of("{not json")[0]
+    assert identity_of("[" * 100_000)[0].startswith("raw-")  # deeper than json can parse
     valid = Job.from_content(b"<p>x</p>", url="u")
     no_id = json.dumps({"content": "<p>x</p>", "url": "u"})
-    assert job_id_for_payload(no_id, max_job_bytes=CAP) == valid.id
+    assert identity_of(no_id) == (valid.id, valid.id)
+
+
+def test_the_version_is_the_page_whatever_its_encoding_or_fields() -> None:
+    page = b"<p>" + b"words " * 10_000 + b"</p>"
+    plain = Job.from_content(page, id="a", url="u", source="one")
+    packed = Job(id="a", url="u", content=base64.b64encode(gzip.compress(page)).decode(),
+                 content_encoding=ContentEncoding.GZIP_BASE64, meta={"k": 1})
+    assert plain.version(CAP) == packed.version(CAP)
+    assert plain.version(CAP) != Job.from_content(page + b" ", id="a", url="u").version(CAP)
+
+
+def test_a_gzip_bomb_is_inflated_only_to_the_cap_to_identify_it() -> None:
+    bomb = base64.b64encode(gzip.compress(b"\0" * (64 * CAP))).decode()
+    payload = json.dumps({"content": bomb, "content_encoding": "gzip+base64"})
+    job_id, version = identity_of(payload)  # finding 8: capped, so ~1 MB, not 64 MB
+    assert job_id == version and version.startswith("raw-")
+
+
+def test_task_messages_carry_job_ids_written_and_read_in_one_place() -> None:
+    assert job_ids_of_task(task_args(["a", "b"])) == ["a", "b"]
+    assert job_ids_of_task(["a", "{}"]) == []  # not ours
+    assert job_ids_of_queued(b"{not json") == []
+    body = base64.b64encode(json.dumps([task_args(["x"]), {}, {}]).encode()).decode()
+    queued = json.dumps({"body": body, "properties": {"body_encoding": "base64"}})
+    assert job_ids_of_queued(queued) == ["x"]
 
 
 def test_results_round_trip_through_their_discriminator() -> None:
