@@ -3,60 +3,120 @@
 The library's subcommands (`clean`, `bench`, `schema`) live here and work with
 no service installed. Other packages add theirs through the
 `cleaner.commands` entry-point group: each entry is a `register(subparsers)`
-function (the worker service adds `run`, `enqueue`, `results`).
+function (the worker service adds `run`, `enqueue`, `results`, `worker`).
+
+Anything a user can type ends in one line on stderr and a non-zero exit,
+never a traceback: argparse errors are one line (`CliParser`), a closed
+pipe (`| head -1`) ends the run quietly, Ctrl-C exits 130.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
-from functools import partial
-from importlib.metadata import entry_points
+from importlib.metadata import PackageNotFoundError, entry_points, version
+from multiprocessing import get_context
 from pathlib import Path
+from typing import NoReturn
 
-from cleaner.api import clean
-from cleaner.bench import dataset_files, iter_pages, page_id, read_page, run_bench
+from cleaner.api import clean, warm_up
+from cleaner.bench import dataset_files, iter_pages, run_bench
 from cleaner.compare import ENGINES, compare
 from cleaner.compare import report as compare_report
 from cleaner.evaluate import load_truth
+from cleaner.inputs import InputError, InputPage, Skipped, check_paths, is_single_page, read_inputs
 from cleaner.models import CleanedDocument, Rejected
 from cleaner.options import DEFAULT_OPTIONS, CleanOptions
+from cleaner.outputs import FORMATS, MANIFEST, Outcome, open_writer
 from cleaner.progress import progress
 from cleaner.schema import document_schema
 from cleaner.threads import use_one_blas_thread
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE: as a shell reports
+PARALLEL_WINDOW = 4  # pages in flight per process: enough to keep each busy, few in memory
+
+
+class CliParser(argparse.ArgumentParser):
+    """argparse, with every usage error on one line (and `--help` still whole)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class UsageError(Exception):
+    """A command line that cannot run: printed as `cleaner: <message>`, exit status 2."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
     if not hasattr(args, "handler"):
         parser.print_help()
         return EXIT_USAGE
+    if extra and not getattr(args, "pass_through", False):
+        args.parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra
     use_one_blas_thread()
-    return int(args.handler(args))
+    return run_handler(args.handler, args)
+
+
+def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command; what a user can cause ends in one line, not a traceback."""
+    try:
+        return int(handler(args))
+    except (UsageError, InputError) as exc:
+        print(f"cleaner: {exc}", file=sys.stderr)
+    except BrokenPipeError:  # `cleaner clean ... | head -1`: the reader has all it wants
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        print("cleaner: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # permissions, a full disk, a folder where a file was meant
+        print(f"cleaner: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's own final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="cleaner", description="Strip boilerplate from scraped pages."
-    )
+    parser = CliParser(prog="cleaner", description="Strip boilerplate from scraped pages.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_clean(sub)
     _add_bench(sub)
     schema = sub.add_parser("schema", help="print the JSON Schema of the cleaned document")
-    schema.set_defaults(handler=_run_schema)
+    schema.set_defaults(handler=_run_schema, parser=schema)
     for entry in entry_points(group="cleaner.commands"):
         try:
             register = entry.load()
-        except ImportError:  # a library-only install: the service's commands are absent
+        except ModuleNotFoundError:  # a library-only install: the service's commands are absent
+            continue
+        except ImportError as exc:  # installed but broken: say so, the library still works
+            print(f"cleaner: the {entry.name} commands did not load: {exc}", file=sys.stderr)
             continue
         register(sub)
     return parser
+
+
+def package_version() -> str:
+    try:
+        return version("pagecleaner")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
 
 
 def options_from_args(args: argparse.Namespace) -> CleanOptions:
@@ -70,10 +130,21 @@ def options_from_args(args: argparse.Namespace) -> CleanOptions:
     )
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number above zero."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, got {value}")
+    return value
+
+
 def add_option_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mode", choices=("auto", "html", "text"), default="auto",
                         help="read pages as HTML, as text dumps, or decide per page (default)")
-    parser.add_argument("--max-bytes", type=int, default=DEFAULT_OPTIONS.max_bytes,
+    parser.add_argument("--max-bytes", type=positive_int, default=DEFAULT_OPTIONS.max_bytes,
                         help="reject pages larger than this (default: %(default)s)")
     parser.add_argument("--no-removed", action="store_true",
                         help="leave out the list of removed boilerplate blocks")
@@ -88,64 +159,100 @@ def _run_schema(_args: argparse.Namespace) -> int:
 
 
 def _add_clean(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("clean", help="clean pages: files, folders, or - for stdin")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="a file, a folder of pages, or -")
-    p.add_argument("--format", choices=("json", "jsonl", "text", "markdown"), default=None,
-                   help="json: one object (an array for several pages); jsonl: one line per page "
-                        "(the default for several); text or markdown: the bodies")
-    p.add_argument("--url", help="the page's URL (one page only)")
+    p = sub.add_parser(
+        "clean", help="clean pages: files, folders, WARC, JSONL, or - for stdin",
+        description="Clean pages. PATH is a page file (.html .htm .txt .md ..., also .gz), a "
+                    "folder (read recursively), a WARC (.warc, .warc.gz: its response records), "
+                    "a JSONL file (.jsonl: one page per line, README \"Batch input\"), or - "
+                    "(stdin, one page).")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a page, folder, WARC, JSONL, or -")
+    p.add_argument("--format", choices=FORMATS, default="jsonl",
+                   help="jsonl (default): one JSON object per line; json: one JSON array; "
+                        "text or markdown: the bodies, pages separated by a form feed line")
+    p.add_argument("--metadata", action="store_true",
+                   help="text and markdown: start each page with a front-matter header")
+    p.add_argument("-o", "--output-dir", type=Path, metavar="DIR",
+                   help=f"one file per page in DIR, named after it, and DIR/{MANIFEST}")
+    p.add_argument("--parallel", type=positive_int, default=1, metavar="N",
+                   help="clean in N processes (default 1)")
+    p.add_argument("--url", help="the page's URL (one page only: WARC and JSONL carry their own)")
     add_option_flags(p)
-    p.set_defaults(handler=_run_clean)
+    p.set_defaults(handler=_run_clean, parser=p)
 
 
 def _run_clean(args: argparse.Namespace) -> int:
-    try:
-        inputs = list(_expand(args.paths))
-    except FileNotFoundError as exc:
-        print(f"cleaner: no such file or folder: {exc.args[0]}", file=sys.stderr)
-        return EXIT_USAGE
-    fmt = args.format or ("json" if len(inputs) == 1 else "jsonl")
+    check_paths(args.paths)
+    if args.url and not (len(args.paths) == 1 and is_single_page(args.paths[0])):
+        raise UsageError("--url names one page, and PATH is several pages (a folder, a WARC, "
+                         "a JSONL file or more than one PATH): put the URLs in a WARC or JSONL")
+    if args.paths.count("-") > 1:
+        raise UsageError("stdin (-) can be read once")
     options = options_from_args(args)
-    rejected = 0
-    as_array = fmt == "json" and len(inputs) > 1  # several objects: one valid JSON document
-    print("[" if as_array else "", end="")
-    for index, (name, raw) in enumerate(progress(inputs, desc="cleaning", unit="page")):
-        result = clean(raw(), url=args.url, options=options)
-        rejected += isinstance(result, Rejected)
-        print("," if as_array and index else "", end="")
-        _print_result(name, result, fmt)
-    print("]" if as_array else "", end="")
-    return EXIT_REJECTED if rejected else EXIT_OK
+    skipped = Skipped()
+    started = time.perf_counter()
+    pages = read_inputs(args.paths, max_bytes=options.max_bytes, skipped=skipped)
+    if args.url:
+        pages = (replace(page, url=args.url) for page in pages)
+    tally: Counter[str] = Counter()
+    with open_writer(args.format, folder=args.output_dir, metadata=args.metadata) as writer:
+        for outcome in progress(clean_all(pages, options, args.parallel), desc="cleaning",
+                                unit="page"):
+            writer.write(outcome)
+            tally[outcome.reason or outcome.status] += 1
+    print(summary(tally, time.perf_counter() - started, skipped, args.output_dir),
+          file=sys.stderr)
+    return EXIT_OK if set(tally) <= {"cleaned"} else EXIT_REJECTED
 
 
-def _expand(paths: list[str]) -> Iterator[tuple[str, Callable[[], bytes]]]:
-    """(name, loader) per page; loaders keep a large folder out of memory."""
-    for arg in paths:
-        if arg == "-":
-            data = sys.stdin.buffer.read()
-            yield "-", partial(bytes, data)
-            continue
-        path = Path(arg)
-        if not path.exists():
-            raise FileNotFoundError(arg)
-        files = dataset_files(path) if path.is_dir() else [path]
-        for file in files:
-            yield page_id(file), partial(_read_raw, file)
+def clean_all(pages: Iterable[InputPage], options: CleanOptions,
+              processes: int) -> Iterator[Outcome]:
+    """Each page's Outcome, in input order; in `processes` processes when above 1."""
+    if processes == 1:
+        for page in pages:
+            yield Outcome(page, None if page.error else _clean_page(page, options))
+        return
+    # fork: the children inherit the loaded models (warmed up once, here)
+    warm_up(options)
+    with ProcessPoolExecutor(processes, mp_context=get_context("fork"),
+                             initializer=use_one_blas_thread) as pool:
+        in_flight: list[tuple[InputPage, Future[CleanedDocument | Rejected] | None]] = []
+        try:
+            for page in pages:
+                future = None if page.error else pool.submit(_clean_page, page, options)
+                in_flight.append((page, future))
+                if len(in_flight) >= processes * PARALLEL_WINDOW:
+                    yield _finish(*in_flight.pop(0))
+            while in_flight:
+                yield _finish(*in_flight.pop(0))
+        finally:  # stopped early (a closed pipe, Ctrl-C): drop the pages not started
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _read_raw(path: Path) -> bytes:
-    return read_page(path).raw
+def _finish(page: InputPage, future: Future[CleanedDocument | Rejected] | None) -> Outcome:
+    return Outcome(page, None if future is None else future.result())
 
 
-def _print_result(name: str, result: CleanedDocument | Rejected, fmt: str) -> None:
-    if fmt in ("json", "jsonl"):
-        record = {"id": name, **result.model_dump(mode="json", exclude_none=True)}
-        print(json.dumps(record, ensure_ascii=False, indent=2 if fmt == "json" else None))
-    elif isinstance(result, Rejected):
-        print(f"# {name}: rejected ({result.reason.value}): {result.detail}", file=sys.stderr)
-    else:
-        print(result.markdown if fmt == "markdown" else result.text)
-        print()
+def _clean_page(page: InputPage, options: CleanOptions) -> CleanedDocument | Rejected:
+    return clean(page.raw, url=page.url, content_type=page.content_type, options=options)
+
+
+def summary(tally: Counter[str], seconds: float, skipped: Skipped, folder: Path | None) -> str:
+    """The run's closing line: `cleaner: 5 pages in 1.2 s: 4 cleaned, 1 rejected (empty 1)`."""
+    cleaned, unreadable = tally["cleaned"], tally["unreadable"]
+    reasons = {reason: n for reason, n in tally.most_common()
+               if reason not in ("cleaned", "unreadable")}
+    rejected = sum(reasons.values())
+    line = (f"cleaner: {sum(tally.values())} pages in {seconds:.1f} s: {cleaned} cleaned, "
+            f"{rejected} rejected")
+    if reasons:
+        line += " (" + ", ".join(f"{reason} {n}" for reason, n in reasons.items()) + ")"
+    if unreadable:
+        line += f", {unreadable} unreadable"
+    if skipped:
+        line += f"; skipped {sum(skipped.by_suffix.values())} files ({skipped})"
+    if folder is not None:
+        line += f"; written to {folder}/ ({MANIFEST})"
+    return line
 
 
 # ------------------------------------------------------------------ bench
@@ -160,7 +267,7 @@ def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    metavar="ENGINE", help="also time ENGINE on the same pages, interleaved, and "
                    f"print pages/s and F1 side by side (repeatable: {', '.join(sorted(ENGINES))})")
     add_option_flags(p)
-    p.set_defaults(handler=_run_bench, no_removed=True)
+    p.set_defaults(handler=_run_bench, no_removed=True, parser=p)
 
 
 def _run_bench(args: argparse.Namespace) -> int:
