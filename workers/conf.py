@@ -10,6 +10,9 @@ import ssl
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
+import redis.exceptions
+from kombu.transport import redis as kombu_redis
+
 from workers.settings import WorkerSettings
 
 TASK_NAME = "cleaner.clean_page"
@@ -23,6 +26,7 @@ def celery_conf(settings: WorkerSettings) -> dict[str, Any]:
         raise ValueError("CLEANER_REDIS_URL is not set: workers and producers need a Redis URL")
     return {
         "broker_url": settings.redis_url,
+        "broker_transport": f"{__name__}:RedisTransport",
         "broker_connection_retry_on_startup": True,
         # JSON only: no pickle in any message, messages readable from any language
         "task_serializer": "json",
@@ -42,6 +46,21 @@ def celery_conf(settings: WorkerSettings) -> dict[str, Any]:
         **_resources(settings),
         **_tls(settings.redis_url),
     }
+
+
+class RedisTransport(kombu_redis.Transport):  # type: ignore[misc]  # kombu is untyped
+    """kombu's Redis transport, for which a full Redis is a connection error.
+
+    kombu counts Redis's OOM refusal (of its `unacked` bookkeeping, an ack, a
+    requeue) as a channel error, and Celery ends the worker on one
+    ("Unrecoverable error"): every worker of the fleet exits within seconds and
+    crash-loops when restarted. As a connection error, it makes the consumer
+    back off and reconnect until Redis has room again; the jobs stay in the
+    ledger meanwhile, and the sweeper resubmits any message lost on the way.
+    """
+
+    connection_errors = (*kombu_redis.Transport.connection_errors,
+                         redis.exceptions.OutOfMemoryError)
 
 
 def _crash_safety(settings: WorkerSettings) -> dict[str, Any]:
