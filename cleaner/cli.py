@@ -58,11 +58,11 @@ class UsageError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "pass_through", False):
+        getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(extra)}")
     if not hasattr(args, "handler"):
         parser.print_help()
         return EXIT_USAGE
-    if extra and not getattr(args, "pass_through", False):
-        args.parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra = extra
     use_one_blas_thread()
     return run_handler(args.handler, args)

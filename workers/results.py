@@ -9,46 +9,134 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import cast
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol, cast
 
 import redis
 
 from workers.messages import RETRYABLE_REASONS, FailedMessage, FailReason, decode_result
-from workers.producer import CleanerClient
+from workers.metrics import percentile, worker_key, workers_key
 from workers.publisher import RATE_BUCKET_SECONDS, ResultMessage
 from workers.settings import WorkerSettings
 
 # redis-py types replies as unions of every protocol's shapes; these are ours (RESP2, bytes)
 StreamEntries = list[tuple[bytes, dict[bytes, bytes]]]
-RATE_WINDOW_BUCKETS = 6  # the rate is over the last minute of finished jobs
-RATE_WINDOW_S = RATE_WINDOW_BUCKETS * RATE_BUCKET_SECONDS
+RATE_WINDOW_BUCKETS = 6  # the rate is over the last minute of finished jobs, this 10 s included
 SCAN_CHUNK = 500
+QUANTILES = (0.5, 0.9, 0.99)
+LABEL = 12  # the width of the label column of `cleaner results stats`
+
+# Server-side scans of a stream, SCAN_CHUNK entries per call (each call is short, so Redis
+# serves others in between; nothing of the entries crosses the wire but what matched).
+# KEYS[1] stream; ARGV: start id (exclusive after the first call), count, then the mode's own.
+_FIND_LUA = """
+local entries = redis.call('XREVRANGE', KEYS[1], ARGV[1], '-', 'COUNT', ARGV[2])
+local found = {}
+for _, entry in ipairs(entries) do
+  local fields = entry[2]
+  for i = 1, #fields, 2 do
+    if fields[i] == 'data' and string.find(fields[i + 1], ARGV[3], 1, true) then
+      table.insert(found, entry[1])
+    end
+  end
+end
+local last = entries[#entries]
+return {last and last[1] or '', found}
+"""
+_REASONS_LUA = """
+local entries = redis.call('XREVRANGE', KEYS[1], ARGV[1], '-', 'COUNT', ARGV[2])
+local counts = {}
+for _, entry in ipairs(entries) do
+  local fields = entry[2]
+  for i = 1, #fields, 2 do
+    if fields[i] == 'reason' then counts[fields[i + 1]] = (counts[fields[i + 1]] or 0) + 1 end
+  end
+end
+local flat = {}
+for reason, n in pairs(counts) do table.insert(flat, reason); table.insert(flat, n) end
+local last = entries[#entries]
+return {last and last[1] or '', flat}
+"""
+
+
+class Resubmitter(Protocol):
+    """What retry-failed needs of a producer (CleanerClient)."""
+
+    def submit_raw(self, payload: str, job_id: str | None = None) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerStats:
+    """One worker's counts since it was first seen under its name (workers/metrics.py)."""
+
+    name: str
+    cleaned: int
+    failed: dict[str, int]  # by reason
+    seen_s_ago: float
+
+    def line(self) -> str:
+        reasons = ", ".join(f"{r} {n}" for r, n in sorted(self.failed.items(), key=_by_count))
+        failed = sum(self.failed.values())
+        return (f"{self.name}: {self.cleaned} cleaned, {failed} failed"
+                + (f" ({reasons})" if reasons else "") + f"; seen {self.seen_s_ago:.0f} s ago")
 
 
 @dataclass(frozen=True, slots=True)
 class Stats:
-    submitted: int  # tasks sent (a resubmission counts again)
-    cleaned: int
-    failed: int
-    duplicate: int  # finished a job that already had an outcome (redelivery, resubmission)
+    """The service's state. Job figures count jobs (one outcome each), not runs."""
+
+    submitted: int  # submissions (a resubmission by retry-failed or the sweeper counts again)
+    cleaned: int  # jobs with a document (a forced resubmission's new one replaces the old)
+    failed: int  # jobs whose outcome is a failure (a retried or replaced one counts once)
+    duplicate: int  # runs of a job that already had an outcome (redelivery, resubmission)
     recovered: int  # lost jobs the sweeper resubmitted (workers/sweeper.py)
+    retried: int  # failed jobs resubmitted by retry-failed
     in_flight: int  # job ids submitted with no outcome yet (the ledger, cleaner:pending)
     queued: int  # task messages waiting in the Celery queue (up to jobs_per_message jobs each)
     inbox: int  # entries waiting in the plain-Redis inbox
     oldest_in_flight_s: float | None
-    rate_per_s: float  # jobs finished per second over the last minute
+    rate_per_s: float  # jobs finished per second over the last minute, this moment included
+    rate_window_s: float
+    failed_by_reason: dict[str, int] = field(default_factory=dict)  # the failed stream's entries
+    latency_s: dict[str, float] = field(default_factory=dict)  # "end_to_end_p50": 0.4, ...
+    workers: list[WorkerStats] = field(default_factory=list)
+    other_counters: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         oldest = "-" if self.oldest_in_flight_s is None else f"{self.oldest_in_flight_s:.0f} s"
-        return [
-            f"submitted   {self.submitted}", f"cleaned     {self.cleaned}",
-            f"failed      {self.failed}", f"duplicate   {self.duplicate}",
-            f"recovered   {self.recovered}",
-            f"in flight   {self.in_flight} (oldest {oldest})",
-            f"queued      {self.queued} messages",
-            f"inbox       {self.inbox}", f"rate        {self.rate_per_s:.1f} jobs/s (last minute)",
+        reasons = ", ".join(f"{reason} {n}" for reason, n in
+                            sorted(self.failed_by_reason.items(), key=_by_count))
+        rows = [
+            ("submitted", f"{self.submitted}"), ("cleaned", f"{self.cleaned}"),
+            ("failed", f"{self.failed}" + (f" ({reasons})" if reasons else "")),
+            ("in flight", f"{self.in_flight} (oldest {oldest})"),
+            ("rate", f"{self.rate_per_s:.1f} jobs/s (last {self.rate_window_s:.0f} s)"),
+            ("latency", self._latency() or "- (no worker has reported yet)"),
+            ("queued", f"{self.queued} messages"), ("inbox", f"{self.inbox}"),
+            ("duplicate", f"{self.duplicate}"), ("recovered", f"{self.recovered}"),
+            ("retried", f"{self.retried}"),
+            *((name, f"{n}") for name, n in sorted(self.other_counters.items())),
         ]
+        lines = [f"{label:<{LABEL - 1}} {value}" for label, value in rows]
+        lines += [f"{'worker' if n == 0 else '':<{LABEL - 1}} {worker.line()}"
+                  for n, worker in enumerate(self.workers)]
+        return lines
+
+    def _latency(self) -> str:
+        parts = []
+        for kind, label in (("end_to_end", "end to end"), ("clean", "cleaning")):
+            figures = [f"p{round(q * 100)} {self.latency_s[f'{kind}_p{round(q * 100)}']:.2f} s"
+                       for q in QUANTILES if f"{kind}_p{round(q * 100)}" in self.latency_s]
+            if figures:
+                parts.append(f"{label} " + ", ".join(figures))
+        return "; ".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return (-item[1], item[0])
 
 
 class ResultStore:
@@ -56,6 +144,8 @@ class ResultStore:
         self._redis = client
         self._settings = settings
         self._keys = settings.keys
+        self._find = client.register_script(_FIND_LUA)
+        self._reasons = client.register_script(_REASONS_LUA)
 
     def get(self, job_id: str) -> ResultMessage | None:
         payload = self._redis.get(self._keys.doc(job_id))
@@ -81,6 +171,47 @@ class ResultStore:
                     after = entry_id.decode()
                     yield _entry(entry_id, fields)
 
+    def find_by_url(self, url: str, limit: int = 20) -> list[ResultMessage]:
+        """The outcomes whose job had this URL, newest first, from both streams.
+
+        Redis scans the streams' entries (SCAN_CHUNK per call) for the URL as the
+        messages spell it; only the matches cross the wire, and each is checked."""
+        needle = '"url":' + json.dumps(url, ensure_ascii=False, separators=(",", ":"))
+        found: list[tuple[str, ResultMessage]] = []
+        for stream in (self._keys.results, self._keys.failed):
+            for entry_id in self._scan(self._find, stream, needle):
+                entries = cast(StreamEntries, self._redis.xrange(stream, entry_id, entry_id))
+                for raw_id, fields in entries:
+                    entry, message = _entry(raw_id, fields)
+                    document = getattr(message, "document", {})
+                    if url in (message.url, document.get("url")):
+                        found.append((entry, message))
+                if len(found) >= limit:
+                    break
+        found.sort(key=lambda item: _entry_order(item[0]), reverse=True)
+        return [message for _entry_id, message in found[:limit]]
+
+    def failed_by_reason(self) -> dict[str, int]:
+        """The failed stream's entries (one per failed job) counted by reason, in Redis."""
+        counts: dict[str, int] = {}
+        start = "+"
+        while True:
+            last, flat = self._reasons(keys=[self._keys.failed], args=[start, SCAN_CHUNK])
+            for reason, n in zip(flat[::2], flat[1::2], strict=True):
+                counts[reason.decode()] = counts.get(reason.decode(), 0) + int(n)
+            if not last:
+                return counts
+            start = "(" + last.decode()
+
+    def _scan(self, script: Any, stream: str, needle: str) -> Iterator[str]:
+        start = "+"
+        while True:
+            last, found = script(keys=[stream], args=[start, SCAN_CHUNK, needle])
+            yield from (entry_id.decode() for entry_id in found)
+            if not last:
+                return
+            start = "(" + last.decode()
+
     def finished(self) -> int:
         """Jobs finished so far (cleaned + failed + duplicate): one cheap HMGET."""
         counts = self._redis.hmget(self._keys.stats, ["cleaned", "failed", "duplicate"])
@@ -89,7 +220,7 @@ class ResultStore:
     def stats(self) -> Stats:
         keys, now = self._keys, time.time()
         bucket_now = int(now) // RATE_BUCKET_SECONDS
-        buckets = [keys.rate(bucket_now - back) for back in range(1, RATE_WINDOW_BUCKETS + 1)]
+        buckets = [keys.rate(bucket_now - back) for back in range(RATE_WINDOW_BUCKETS)]
         with self._redis.pipeline(transaction=False) as pipe:
             pipe.hgetall(keys.stats)
             pipe.zcard(keys.pending)
@@ -97,23 +228,61 @@ class ResultStore:
             pipe.xlen(keys.inbox)
             pipe.zrange(keys.pending, 0, 0, withscores=True)
             pipe.mget(buckets)
-            counters, in_flight, queued, inbox, oldest, finished = pipe.execute()
-        count = {k.decode(): int(v) for k, v in counters.items()}
+            pipe.hgetall(workers_key(keys))
+            counters, in_flight, queued, inbox, oldest, finished, seen = pipe.execute()
+        count = {k.decode(): int(float(v)) for k, v in counters.items()}
+        workers, histograms = self._workers(seen, now)
+        window_s = (RATE_WINDOW_BUCKETS - 1) * RATE_BUCKET_SECONDS + now % RATE_BUCKET_SECONDS
+        shown = {"submitted", "cleaned", "failed", "duplicate", "recovered", "retried",
+                 "replaced:cleaned", "replaced:failed"}
+        # an outcome replaced by a forced resubmission or a retry is the same job's: once
+        cleaned = count.get("cleaned", 0) - count.get("replaced:cleaned", 0)
+        failed = (count.get("failed", 0) - count.get("replaced:failed", 0)
+                  - count.get("retried", 0))
         return Stats(
-            submitted=count.get("submitted", 0), cleaned=count.get("cleaned", 0),
-            failed=count.get("failed", 0), duplicate=count.get("duplicate", 0),
-            recovered=count.get("recovered", 0),
+            submitted=count.get("submitted", 0), cleaned=cleaned, failed=failed,
+            duplicate=count.get("duplicate", 0), recovered=count.get("recovered", 0),
+            retried=count.get("retried", 0),
             in_flight=in_flight, queued=queued, inbox=inbox,
             oldest_in_flight_s=now - oldest[0][1] if oldest else None,
-            rate_per_s=sum(int(n or 0) for n in finished) / RATE_WINDOW_S,
+            rate_per_s=sum(int(n or 0) for n in finished) / window_s, rate_window_s=window_s,
+            failed_by_reason=self.failed_by_reason(), latency_s=_latencies(histograms),
+            workers=workers,
+            other_counters={k: v for k, v in count.items() if k not in shown},
         )
 
-    def retry_failed(self, producer: CleanerClient, reasons: Iterable[FailReason]) -> list[str]:
-        """Resubmit failed jobs with one of `reasons`; return their ids.
+    def _workers(self, seen: dict[bytes, bytes], now: float
+                 ) -> tuple[list[WorkerStats], dict[str, dict[float, float]]]:
+        """Each worker's counts (workers/metrics.py), and their histograms summed."""
+        names = sorted(name.decode() for name in seen)
+        with self._redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.hgetall(worker_key(self._keys, name))
+            hashes = pipe.execute()
+        workers, histograms = [], {"clean": {}, "end_to_end": {}}
+        for name, raw in zip(names, hashes, strict=True):
+            values = {k.decode(): float(v) for k, v in raw.items()}
+            failed = {k.removeprefix("failed:"): round(v) for k, v in values.items()
+                      if k.startswith("failed:") and round(v)}
+            workers.append(WorkerStats(name, round(values.get("cleaned", 0)), failed,
+                                       now - float(seen[name.encode()])))
+            for key, value in values.items():
+                kind, _, bound = key.partition(":")
+                target = {"clean": "clean", "latency": "end_to_end"}.get(kind)
+                if target and bound != "sum":
+                    bucket = histograms[target]
+                    bucket[float(bound)] = bucket.get(float(bound), 0.0) + value
+        return workers, histograms
+
+
+    def retry_failed(self, producer: Resubmitter,
+                     reasons: Iterable[FailReason]) -> list[FailedMessage]:
+        """Resubmit failed jobs with one of `reasons`; return the failures retried.
 
         Per job: delete its failed outcome (so the new run may publish), submit
-        the stored job, then drop its failed entry. A crash midway leaves the
-        entry in the failed stream, so running this again finishes the work.
+        the stored job, count it as `retried` (its new outcome replaces the old
+        one in the job counts), then drop its failed entry. A crash midway
+        leaves the entry in the failed stream, so running this again finishes.
         """
         wanted, retried = set(reasons), []
         for entry_id, message in self._iter_failed():
@@ -124,8 +293,11 @@ class ResultStore:
             if current is not None and decode_result(current).status == "failed":
                 self._redis.delete(doc_key)
             producer.submit_raw(message.job, message.id)
-            self._redis.xdel(self._keys.failed, entry_id)
-            retried.append(message.id)
+            with self._redis.pipeline(transaction=True) as pipe:
+                pipe.hincrby(self._keys.stats, "retried", 1)
+                pipe.xdel(self._keys.failed, entry_id)
+                pipe.execute()
+            retried.append(message)
         return retried
 
     def _iter_failed(self) -> Iterator[tuple[str, FailedMessage]]:
@@ -141,6 +313,21 @@ class ResultStore:
                 if isinstance(message, FailedMessage):
                     yield entry, message
             start = "(" + entries[-1][0].decode()
+
+
+def _latencies(histograms: dict[str, dict[float, float]]) -> dict[str, float]:
+    figures = {}
+    for kind, buckets in histograms.items():
+        for q in QUANTILES:
+            value = percentile(buckets, q)
+            if value is not None:
+                figures[f"{kind}_p{round(q * 100)}"] = round(value, 3)
+    return figures
+
+
+def _entry_order(entry_id: str) -> tuple[int, int]:
+    ms, _, seq = entry_id.partition("-")
+    return int(ms), int(seq or 0)
 
 
 def _entry(entry_id: bytes, fields: dict[bytes, bytes]) -> tuple[str, ResultMessage]:
