@@ -9,8 +9,9 @@ What a task's state says, in Celery events, Flower and the worker log:
 
     succeeded   every job of the message has its document (or had an outcome already)
     failed      `JobsFailed`: jobs that ended as failed results, each id with its reason
-    retry       `RedisUnavailable`: Redis refused or stalled (down, full, frozen past the
-                soft limit); no job is failed for it: they stay in the ledger and run again
+    rejected    `RedisUnavailable`: Redis refused or stalled (down, full, frozen past the
+                soft limit); no job is failed for it: the message is requeued (or, if
+                Redis cannot take it, the sweeper resubmits its jobs from the ledger)
 
 Page content never reaches a log: the exceptions raised here name ids, reasons
 and exception types only.
@@ -25,6 +26,7 @@ from typing import Any
 
 from billiard.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery import Celery, Task
+from celery.exceptions import Reject
 
 from cleaner import CleanedDocument, CleanOptions, Rejected, clean
 from workers import metrics
@@ -51,8 +53,7 @@ from workers.publisher import (
 from workers.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
-RETRY_BACKOFF_MAX_S = 60
-MAX_RETRIES = 20  # ~15 minutes of Redis trouble; then the sweeper resubmits from the ledger
+REQUEUE_PAUSE_S = 1.0  # below any soft-to-hard margin (>= 1 s: the limits are whole seconds)
 # A failed job's message is kept in its outcome for `retry-failed` up to this size, and
 # only for a reason a retry can change: a 7 MB page must not sit in Redis for a day.
 RETRY_COPY_MAX_BYTES = 512 * 1024
@@ -254,11 +255,14 @@ def register_clean_task(app: Celery, settings: WorkerSettings, publisher: RedisP
                 job_ids, publisher=self.publisher, settings=settings, options=options,
                 hand_back=lambda rest: send_jobs(self.app, rest, settings.queue))
         except (RedisUnavailable, SoftTimeLimitExceeded) as error:
-            # Infrastructure, not the pages: retry the message later (finished jobs are skipped)
-            reason = RedisUnavailable(str(error) or "soft time limit passed waiting for Redis")
-            countdown = min(RETRY_BACKOFF_MAX_S, 2 ** self.request.retries)
-            log.warning("jobs %s wait %d s: %s", " ".join(job_ids[:20]), countdown, reason)
-            raise self.retry(exc=reason, countdown=countdown, max_retries=MAX_RETRIES) from None
+            # Infrastructure, not the pages: the message goes back to the queue (its
+            # finished jobs are skipped when it runs again). Nothing here waits on Redis:
+            # the parent requeues it, so a stalled Redis cannot run the child into the
+            # hard time limit, which would fail the page as a timeout.
+            reason = str(error) or "the soft time limit passed while Redis did not answer"
+            log.warning("jobs %s go back to the queue: %s", " ".join(job_ids[:20]), reason)
+            time.sleep(REQUEUE_PAUSE_S)  # a Redis in trouble is not asked again at once
+            raise Reject(reason, requeue=True) from None
         if failures:
             raise JobsFailed.of(failures, len(job_ids))
 
