@@ -67,6 +67,13 @@ CLEAN_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0,
                    1800.0, 3600.0)
 FLUSH_INTERVAL_S = 5.0
+# Every metric a worker exports (a test checks the dashboard and alerts use only these)
+METRIC_NAMES = (
+    "cleaner_jobs_total", "cleaner_clean_seconds", "cleaner_job_latency_seconds",
+    "cleaner_queue_messages", "cleaner_inbox_entries", "cleaner_in_flight_jobs",
+    "cleaner_oldest_in_flight_seconds", "cleaner_stream_entries", "cleaner_group_pending",
+    "cleaner_group_lag", "cleaner_group_behind_seconds",
+)
 JOIN_TIMEOUT_S = 5.0
 
 
