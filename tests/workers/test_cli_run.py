@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -11,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.workers.conftest import SEEDS
+from tests.workers.conftest import FIXTURE_PAGES, SEEDS
+from workers.messages import CleanedMessage
+from workers.runner import RunReport, display_width, print_report
 
 pytestmark = pytest.mark.integration
 
@@ -39,6 +43,16 @@ def test_run_cleans_the_five_seeds_and_results_stay_readable(tmp_path: Path) -> 
     assert "5 pages: 5 cleaned, 0 failed, 0 unfinished" in run.stdout
     assert "cleaner results get " in run.stdout
 
+    # the commands `run` suggests work as printed, with no venv activated (PATH without it)
+    suggested = run.stdout.split("Inspect the results:\n")[1].split("\n\n")[0].splitlines()
+    commands = [line.strip() for line in suggested if not line.strip().startswith("(")]
+    assert len(commands) == 4
+    for command in commands:
+        done = subprocess.run(shlex.split(command), cwd=tmp_path, capture_output=True,
+                              text=True, timeout=60, check=False,
+                              env={**_fresh_env(), "PATH": "/usr/bin:/bin"})
+        assert done.returncode == 0, (command, done.stderr)
+
     # after `run` has exited, its results are still there (the server restarts on its data)
     stats = _cleaner("results", "stats", cwd=tmp_path)
     assert "cleaned     5" in stats.stdout, stats.stderr
@@ -49,13 +63,30 @@ def test_run_cleans_the_five_seeds_and_results_stay_readable(tmp_path: Path) -> 
 
 
 def test_run_keep_leaves_the_server_up_for_redis_cli(tmp_path: Path) -> None:
-    seed = sorted(SEEDS.glob("*.txt"))[0]
+    seed = sorted(FIXTURE_PAGES.glob("aeb-*.html.gz"))[0]
     run = _cleaner("run", "--keep", str(seed), cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     server = json.loads((tmp_path / ".redis-cleaner" / "server.json").read_text())
     try:
-        assert f"redis-cli -p {server['port']} " in run.stdout
+        assert f"redis-cli -p {server['port']}" in run.stdout
         tail = _cleaner("results", "tail", "--json", cwd=tmp_path)
         assert json.loads(tail.stdout)["status"] == "cleaned"
+        ping = _cleaner("redis-cli", "PING", cwd=tmp_path)  # the wheel's redis-cli, this server
+        assert ping.stdout.strip() == "PONG", ping.stderr
     finally:
         os.kill(server["pid"], signal.SIGTERM)  # the server this test's `run --keep` started
+
+
+def test_the_run_table_aligns_wide_titles() -> None:
+    japanese = {"title": "東京都の新しい条例について", "language": "ja", "word_count": 12}
+    english = {"title": "River floods", "language": "en", "word_count": 7}
+    outcomes = {"a": CleanedMessage(id="a", document=japanese),
+                "b": CleanedMessage(id="b", document=english)}
+    report = RunReport(names=["ja-page", "en-page"], ids=["a", "b"], outcomes=outcomes,
+                       seconds=1.0, url="redis://x", embedded=None)
+    out = io.StringIO()
+    print_report(report, out)
+    header, ja, en = out.getvalue().splitlines()[:3]
+    starts = [display_width(line[:line.index(f" {lang} ")])
+              for line, lang in ((header, "lang"), (ja, "ja"), (en, "en"))]
+    assert starts[0] == starts[1] == starts[2]  # the language column starts at one place
