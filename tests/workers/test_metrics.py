@@ -4,6 +4,7 @@ prometheus_client's multiprocess mode), the Redis depths, and its own line in `r
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cleaner.test_cli import CRAWL, CRAWL_URLS
 from tests.workers.conftest import wait_for_outcomes
 from workers.embedded import EmbeddedRedis
 from workers.messages import Job
@@ -33,6 +35,13 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _cleaner(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, "-m", "cleaner", *args], env=env, text=True,
+                          capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    return done
 
 
 def _scrape(port: int) -> dict[str, float]:
@@ -105,6 +114,18 @@ def test_a_worker_started_with_celery_flags_reports_outcomes_by_reason(
             time.sleep(0.5)
         assert stats.workers[0].name.startswith("m1@")
         assert "end_to_end_p50" in stats.latency_s
+
+        # ids you can trace: enqueue prints each input beside its id; lookup by URL; tail's URL
+        enqueued = _cleaner(env, "enqueue", str(CRAWL))
+        rows = [line.split("\t") for line in enqueued.stdout.splitlines()]
+        assert [name for _job_id, name in rows] == ["crawl/00001", "crawl/00002", "crawl/00003"]
+        assert len(wait_for_outcomes(ResultStore(client.redis, settings),
+                                     [job_id for job_id, _name in rows])) == 3
+        found = _cleaner(env, "results", "get", "--url", CRAWL_URLS[2])
+        [message] = [json.loads(line) for line in found.stdout.splitlines()]
+        assert (message["id"], message["url"]) == (rows[2][0], CRAWL_URLS[2])
+        tail = _cleaner(env, "results", "tail", "-n", "3")
+        assert all(url in tail.stdout for url in CRAWL_URLS)
     finally:
         terminate(worker, timeout=60)
         log.close()
