@@ -38,7 +38,7 @@ import psutil
 import redis
 
 from workers.embedded import EmbeddedRedis, redis_server_binary
-from workers.messages import FailedMessage, Job
+from workers.messages import FailedMessage, Job, decode_result
 from workers.process import WorkerProcess
 from workers.producer import CleanerClient
 from workers.publisher import ResultMessage, connect
@@ -161,7 +161,7 @@ class Tally:
     done: int = 0
     failed: Counter[str] = field(default_factory=Counter)
     lost: list[str] = field(default_factory=list)
-    duplicated: list[str] = field(default_factory=list)  # ids with more than one stream entry
+    duplicated: list[str] = field(default_factory=list)  # pages with more than one stream entry
 
     def lines(self) -> list[str]:
         reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(self.failed.items()))
@@ -171,13 +171,19 @@ class Tally:
 
 
 def tally(db: redis.Redis, settings: WorkerSettings, ids: list[str]) -> Tally:
-    """Every id as its stream entries and its doc key say: done, failed, lost or duplicated."""
+    """Every id as its stream entries and its doc key say: done, failed, lost or duplicated.
+
+    Duplicated: one page (id and version) with more than one stream entry; a
+    page replaced by another under the same id (`force`) is a new version."""
     keys = settings.keys
     streams = [cast(StreamEntries, db.xrange(stream)) for stream in (keys.results, keys.failed)]
-    entries = Counter(fields[b"id"].decode() for stream in streams for _entry, fields in stream)
-    outcomes = ResultStore(db, settings).outcomes(ids)
-    result = Tally(submitted=len(ids))
-    for job_id in ids:
+    pages = Counter((fields[b"id"].decode(), decode_result(fields[b"data"]).version)
+                    for stream in streams for _entry, fields in stream)
+    entries = Counter(job_id for job_id, _version in pages.elements())
+    unique = list(dict.fromkeys(ids))
+    outcomes = ResultStore(db, settings).outcomes(unique)
+    result = Tally(submitted=len(unique))
+    for job_id in unique:
         outcome = outcomes.get(job_id)
         if outcome is None or entries[job_id] == 0:
             result.lost.append(job_id)
@@ -185,9 +191,8 @@ def tally(db: redis.Redis, settings: WorkerSettings, ids: list[str]) -> Tally:
             result.failed[outcome.reason.value] += 1
         else:
             result.done += 1
-        if entries[job_id] > 1:
-            result.duplicated.append(job_id)
-    result.duplicated += sorted(set(entries) - set(ids))  # an entry for no job of the run
+    result.duplicated = sorted({job_id for (job_id, _v), n in pages.items() if n > 1})
+    result.duplicated += sorted(set(entries) - set(unique))  # an entry for no job of the run
     return result
 
 
