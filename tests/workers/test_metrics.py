@@ -103,7 +103,7 @@ def test_a_worker_started_with_celery_flags_reports_outcomes_by_reason(
         assert metrics['cleaner_stream_entries{stream="failed"}'] == len(
             [r for r in reasons if r != "cleaned"])
 
-        # the worker's own line in `cleaner results stats` (flushed every 5 s)
+        # the worker's own line in `cleaner results stats` (flushed every second)
         deadline = time.monotonic() + 20
         while True:
             stats = ResultStore(client.redis, settings).stats()
