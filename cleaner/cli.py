@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from collections import Counter
@@ -214,7 +215,7 @@ def clean_all(pages: Iterable[InputPage], options: CleanOptions,
     # fork: the children inherit the loaded models (warmed up once, here)
     warm_up(options)
     with ProcessPoolExecutor(processes, mp_context=get_context("fork"),
-                             initializer=use_one_blas_thread) as pool:
+                             initializer=_init_child) as pool:
         in_flight: list[tuple[InputPage, Future[CleanedDocument | Rejected] | None]] = []
         try:
             for page in pages:
@@ -226,6 +227,11 @@ def clean_all(pages: Iterable[InputPage], options: CleanOptions,
                 yield _finish(*in_flight.pop(0))
         finally:  # stopped early (a closed pipe, Ctrl-C): drop the pages not started
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _init_child() -> None:
+    use_one_blas_thread()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops
 
 
 def _finish(page: InputPage, future: Future[CleanedDocument | Rejected] | None) -> Outcome:

@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,7 +40,7 @@ from workers.producer import CleanerClient, IdConflict, SubmitError
 from workers.publisher import ResultMessage, connect
 from workers.results import DEFAULT_RETRY_REASONS, ResultStore, as_json
 from workers.runner import page_files, print_inspection, print_report, run_pages
-from workers.settings import WorkerSettings
+from workers.settings import Keys, WorkerSettings
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2
 REDIS_SCHEMES = ("redis", "rediss", "unix")
@@ -161,6 +162,22 @@ def _add_enqueue(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_guarded(_enqueue), parser=p)
 
 
+@dataclass
+class _Tally:
+    """What an enqueue did: pages sent, inputs not sent, and sent pages that had an outcome."""
+
+    sent: int = 0
+    not_sent: int = 0
+    known: int = 0
+
+    def line(self, seconds: float) -> str:
+        known = (f" ({self.known} had an outcome already and keep it: --force cleans them "
+                 "again)" if self.known else "")
+        not_sent = f", {self.not_sent} inputs not sent (above)" if self.not_sent else ""
+        return (f"cleaner: {self.sent} jobs submitted in {seconds:.1f} s{known}{not_sent}; "
+                "`cleaner results stats` follows them")
+
+
 def _enqueue(args: argparse.Namespace) -> int:
     if bool(args.paths) == bool(args.jsonl):
         raise CommandError("give page PATHs or --jsonl FILE (one of the two)")
@@ -168,44 +185,39 @@ def _enqueue(args: argparse.Namespace) -> int:
     check_paths([*args.paths, *([str(args.jsonl)] if args.jsonl else [])])
     started = time.perf_counter()
     client = CleanerClient(settings)
+    tally = _Tally()
     try:
         if args.jsonl:
-            sent, problems = _enqueue_messages(client, args.jsonl, force=args.force)
+            _enqueue_messages(client, args.jsonl, tally, force=args.force)
         else:
             max_bytes = args.max_bytes or settings.max_content_bytes
-            sent, problems = _enqueue_pages(client, args.paths, args.source, max_bytes,
-                                            force=args.force)
+            sender = _Sender(client, settings.keys, tally, force=args.force)
+            _enqueue_pages(sender, args.paths, args.source, max_bytes)
     finally:
         client.close()
-    print(f"cleaner: {sent} jobs submitted in {time.perf_counter() - started:.1f} s"
-          + (f", {problems} inputs not sent (above)" if problems else "")
-          + "; `cleaner results stats` follows them", file=sys.stderr)
-    return EXIT_INCOMPLETE if problems else EXIT_OK
+    print(tally.line(time.perf_counter() - started), file=sys.stderr)
+    return EXIT_INCOMPLETE if tally.not_sent else EXIT_OK
 
 
-def _enqueue_pages(client: CleanerClient, paths: list[str], source: str, max_bytes: int, *,
-                   force: bool) -> tuple[int, int]:
-    """Submit each readable page; print `id<TAB>input`; return (sent, not sent)."""
+def _enqueue_pages(sender: _Sender, paths: list[str], source: str, max_bytes: int) -> None:
+    """Submit each readable page, ENQUEUE_BATCH at a time; report the others and go on."""
     skipped = Skipped()
-    sent = problems = 0
     batch: list[tuple[InputPage, Job]] = []
     for page in progress(read_inputs(paths, max_bytes=max_bytes, skipped=skipped),
                          desc="enqueue", unit="page"):
         if page.error is not None or len(page.raw) > max_bytes:
-            problems += 1
+            sender.tally.not_sent += 1
             reason = page.error or f"{len(page.raw) - 1}+ bytes, above the cap of {max_bytes}"
             print(f"cleaner: {page.source}: not sent: {reason}", file=sys.stderr)
             continue
         batch.append((page, _job(page, source)))
         if len(batch) >= ENQUEUE_BATCH:
-            done, failed = _submit(client, batch, force=force)
-            sent, problems, batch = sent + done, problems + failed, []
-    done, failed = _submit(client, batch, force=force)
-    sent, problems = sent + done, problems + failed
+            sender.submit(batch)
+            batch = []
+    sender.submit(batch)
     if skipped:
         print(f"cleaner: skipped {sum(skipped.by_suffix.values())} files ({skipped})",
               file=sys.stderr)
-    return sent, problems
 
 
 ENQUEUE_BATCH = 200  # pages read ahead of a submit: ids print as they go, memory stays flat
@@ -217,40 +229,50 @@ def _job(page: InputPage, source: str) -> Job:
                             content_type=page.content_type, source=source, meta=meta)
 
 
-def _submit(client: CleanerClient, batch: list[tuple[InputPage, Job]], *,
-            force: bool) -> tuple[int, int]:
-    """Submit a batch; print `id<TAB>name` per page sent; return (sent, not sent)."""
-    if not batch:
-        return 0, 0
-    try:
-        ids, refused = client.submit_many([job for _page, job in batch], force=force), set()
-    except IdConflict as conflict:  # the others are in: report these, go on
-        ids, refused = conflict.ids, set(conflict.conflicts)
-    except JobTooLarge:  # one page's job is above the cap: send them one by one
-        return _submit_each(client, batch, force=force)
-    for (page, _job), job_id in zip(batch, ids, strict=True):
-        if job_id in refused:
-            print(f"cleaner: {page.source}: not sent: id {job_id} already names another page "
-                  "(--force replaces it)", file=sys.stderr)
-        else:
-            print(f"{job_id}\t{page.name}", flush=True)
-    return len(ids) - len(refused), len(refused)
+@dataclass
+class _Sender:
+    client: CleanerClient
+    keys: Keys
+    tally: _Tally
+    force: bool
 
-
-def _submit_each(client: CleanerClient, batch: list[tuple[InputPage, Job]], *,
-                 force: bool) -> tuple[int, int]:
-    sent = problems = 0
-    for item in batch:
+    def submit(self, batch: list[tuple[InputPage, Job]]) -> None:
+        """Submit a batch; print `id<TAB>name` per page sent."""
+        if not batch:
+            return
+        jobs = [job for _page, job in batch]
+        known = set() if self.force else self._with_outcome([job.id or "" for job in jobs])
         try:
-            done, failed = _submit(client, [item], force=force)
-        except JobTooLarge as exc:
-            print(f"cleaner: {item[0].source}: not sent: {exc}", file=sys.stderr)
-            done, failed = 0, 1
-        sent, problems = sent + done, problems + failed
-    return sent, problems
+            ids, refused = self.client.submit_many(jobs, force=self.force), set()
+        except IdConflict as conflict:  # the others are in: report these, go on
+            ids, refused = conflict.ids, set(conflict.conflicts)
+        except JobTooLarge:  # one page's job is above the cap: send them one by one
+            self._submit_each(batch)
+            return
+        for (page, _job), job_id in zip(batch, ids, strict=True):
+            if job_id in refused:
+                print(f"cleaner: {page.source}: not sent: id {job_id} already names another "
+                      "page (--force replaces it)", file=sys.stderr)
+            else:
+                print(f"{job_id}\t{page.name}", flush=True)
+        self.tally.sent += len(ids) - len(refused)
+        self.tally.not_sent += len(refused)
+        self.tally.known += len(known - refused)
+
+    def _submit_each(self, batch: list[tuple[InputPage, Job]]) -> None:
+        for item in batch:
+            try:
+                self.submit([item])
+            except JobTooLarge as exc:
+                print(f"cleaner: {item[0].source}: not sent: {exc}", file=sys.stderr)
+                self.tally.not_sent += 1
+
+    def _with_outcome(self, job_ids: list[str]) -> set[str]:
+        docs = self.client.redis.mget([self.keys.doc(job_id) for job_id in job_ids])
+        return {job_id for job_id, doc in zip(job_ids, docs, strict=True) if doc is not None}
 
 
-def _enqueue_messages(client: CleanerClient, path: Path, *, force: bool) -> tuple[int, int]:
+def _enqueue_messages(client: CleanerClient, path: Path, tally: _Tally, *, force: bool) -> None:
     """Job messages sent as they are (the worker validates; a bad one becomes a failed result)."""
     with path.open("rb") as stream:
         lines = [line.decode("utf-8", errors="replace").strip() for line in stream]
@@ -266,7 +288,8 @@ def _enqueue_messages(client: CleanerClient, path: Path, *, force: bool) -> tupl
                   "(--force replaces it)", file=sys.stderr)
         else:
             print(f"{job_id}\t{path}:{number}")
-    return len(ids) - len(refused), len(refused)
+    tally.sent += len(ids) - len(refused)
+    tally.not_sent += len(refused)
 
 
 # ------------------------------------------------------------------ results
