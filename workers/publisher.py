@@ -205,6 +205,7 @@ class RedisPublisher:
         self._settings = settings
         self._publish = client.register_script(_PUBLISH_LUA)
         self._start = client.register_script(_START_LUA)
+        self._loaded = False  # the scripts are in Redis (loaded again if a restart lost them)
 
     def publish(self, message: ResultMessage, *, started_at: float | None = None,
                 outside_ledger: bool = False) -> bool:
@@ -212,6 +213,7 @@ class RedisPublisher:
 
         `outside_ledger`: a refusal of something that never became a job (an inbox
         entry with a bad id), published under its own, unique id."""
+        self._load_once()
         calls = [self._publish_call(message, started_at, outside_ledger=outside_ledger)]
         trip = RoundTrip(self, calls, None)
         trip.wait()
@@ -223,6 +225,7 @@ class RedisPublisher:
         run started at `started_at`), start `start` (count its delivery: the job about to
         run) and read `read` from the ledger (the job after it). Sent now, read by `wait()`:
         the worker cleans the `start` page meanwhile, so Redis's time is off its path."""
+        self._load_once()
         calls = [] if outcome is None else [self._publish_call(outcome, started_at)]
         now = time.time()
         if start is not None:
@@ -249,6 +252,15 @@ class RedisPublisher:
         with _as_unavailable():
             for script, _, _ in calls:
                 self.client.script_load(script.script)
+
+    def _load_once(self) -> None:
+        """Load the scripts before the first round trip: an EVALSHA that finds no script is
+        sent again at `wait`, after the page, so a first start would count too late."""
+        if not self._loaded:
+            with _as_unavailable():
+                for script in (self._publish, self._start):
+                    self.client.script_load(script.script)
+            self._loaded = True
 
     def _start_call(self, job_id: str, now: float) -> ScriptCall:
         keys = self._keys
