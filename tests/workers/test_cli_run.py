@@ -6,14 +6,13 @@ import io
 import json
 import os
 import shlex
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.workers.conftest import FIXTURE_PAGES, SEEDS
+from tests.workers.conftest import SEEDS
 from workers.messages import CleanedMessage
 from workers.runner import RunReport, display_width, print_report
 
@@ -60,21 +59,6 @@ def test_run_cleans_the_five_seeds_and_results_stay_readable(tmp_path: Path) -> 
     got = _cleaner("results", "get", job_id, cwd=tmp_path)
     assert json.loads(got.stdout)["status"] == "cleaned"
     assert not (tmp_path / ".redis-cleaner" / "server.json").exists()  # nothing left running
-
-
-def test_run_keep_leaves_the_server_up_for_redis_cli(tmp_path: Path) -> None:
-    seed = sorted(FIXTURE_PAGES.glob("aeb-*.html.gz"))[0]
-    run = _cleaner("run", "--keep", str(seed), cwd=tmp_path)
-    assert run.returncode == 0, run.stderr
-    server = json.loads((tmp_path / ".redis-cleaner" / "server.json").read_text())
-    try:
-        assert f"redis-cli -p {server['port']}" in run.stdout
-        tail = _cleaner("results", "tail", "--json", cwd=tmp_path)
-        assert json.loads(tail.stdout)["status"] == "cleaned"
-        ping = _cleaner("redis-cli", "PING", cwd=tmp_path)  # the wheel's redis-cli, this server
-        assert ping.stdout.strip() == "PONG", ping.stderr
-    finally:
-        os.kill(server["pid"], signal.SIGTERM)  # the server this test's `run --keep` started
 
 
 def test_the_run_table_aligns_wide_titles() -> None:

@@ -5,11 +5,13 @@ written, step by step, in a shell whose PATH has the venv (what activating it do
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -62,8 +64,9 @@ def _shell(script: list[str], cwd: Path, env: dict[str, str], timeout: float
            ) -> subprocess.CompletedProcess[str]:
     """The lines in one bash, stopping at the first that fails; each line echoed first."""
     body = "\n".join(f"echo '$ '{_quote(line)}\n{line}" for line in script)
-    return subprocess.run(["bash", "-c", f"set -eo pipefail\n{body}"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    stop_jobs = "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT"  # a step failed: no leftovers
+    return subprocess.run(["bash", "-c", f"set -eo pipefail\n{stop_jobs}\n{body}"], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def _quote(line: str) -> str:
@@ -80,8 +83,15 @@ def _user_env(home: Path) -> dict[str, str]:
 def test_the_service_walkthrough_runs_step_by_step(tmp_path: Path) -> None:
     steps = _code_block_after(DOC, "## Walkthrough: a worker by hand")
     (tmp_path / "fixtures").symlink_to(REPO / "fixtures")
-    done = _shell(steps, tmp_path, _user_env(tmp_path), timeout=240)
+    try:
+        done = _shell(steps, tmp_path, _user_env(tmp_path), timeout=240)
+    finally:  # a step failed before the walkthrough's SHUTDOWN: stop the server it left
+        server = tmp_path / ".redis-cleaner" / "server.json"
+        if server.exists():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(json.loads(server.read_text())["pid"], signal.SIGTERM)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "export CLEANER_REDIS_URL=" in (tmp_path / "run.txt").read_text()  # run --keep
     out = done.stdout
     assert out.count("polygraph.info") >= 2  # the lookup by URL, and tail
     assert "crawl/00003" in out  # enqueue printed each input beside its id
