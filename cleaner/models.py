@@ -165,7 +165,10 @@ class CleanedDocument(BaseModel):
     image: str | None = None
     text: str = Field(description="The body: paragraphs separated by blank lines, no title")
     markdown: str | None = Field(default=None, description="The body as Markdown, when asked for")
-    word_count: int
+    word_count: int = Field(description=(
+        "Words of the body, per script: in Chinese, Japanese (kana and kanji), Thai, Lao, "
+        "Khmer and Myanmar every character is a word; in other scripts a word is a run of "
+        "letters and digits (punctuation is none). As the benchmarks' word F1 counts them."))
     content_hash: str = Field(description="sha256 of the normalised body text")
     removed: list[RemovedBlock] | None = Field(
         None, description="Dropped blocks with their kind, when asked for"

@@ -11,8 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from cleaner.vocab.script import count_words, has_unspaced
+
 _WORD = re.compile(r"\w+")
-MIN_SUBSTRING_WORDS = 4  # below this a substring hit is more likely chance than content
+# Below this a substring hit is more likely chance than content (words as
+# `cleaner.vocab.script` counts them: characters in Chinese, Japanese, Thai).
+MIN_SUBSTRING_WORDS = 4
+MIN_SUBSTRING_CHARACTERS = 10  # the same for a line of an unspaced script (a short clause)
 
 
 def fold(text: str) -> str:
@@ -31,9 +36,13 @@ def body_labels(lines: list[str], main_content: str) -> list[int]:
             labels.append(0)
         elif folded in truth_lines:
             labels.append(1)
+        elif count_words(folded) < MIN_SUBSTRING_WORDS:
+            labels.append(0)
+        elif has_unspaced(folded):  # no spaces mark where a word of these scripts ends
+            labels.append(int(count_words(folded) >= MIN_SUBSTRING_CHARACTERS
+                              and folded in truth))
         else:
-            long_enough = folded.count(" ") + 1 >= MIN_SUBSTRING_WORDS
-            labels.append(int(long_enough and f" {folded} " in truth))
+            labels.append(int(f" {folded} " in truth))
     return labels
 
 

@@ -110,11 +110,18 @@ def train_two_passes(
 
 
 def save(out: Path, *passes: Fitted) -> None:
+    np.savez_compressed(out, **arrays_of(*passes))
+
+
+def arrays_of(*passes: Fitted, prefixes: Sequence[str] = ()) -> dict[str, np.ndarray]:
+    """The float arrays of fitted MLPs, named `p1_...`, `p2_...` (or by `prefixes`), as
+    `cleaner.vocab.modelfile.mlp_from_arrays` reads them."""
     arrays: dict[str, np.ndarray] = {}
     for number, (model, mean, scale) in enumerate(passes, start=1):
-        arrays[f"p{number}_mean"] = mean.astype(np.float32)
-        arrays[f"p{number}_scale"] = scale.astype(np.float32)
+        prefix = prefixes[number - 1] if prefixes else f"p{number}"
+        arrays[f"{prefix}_mean"] = mean.astype(np.float32)
+        arrays[f"{prefix}_scale"] = scale.astype(np.float32)
         for layer, (coef, bias) in enumerate(zip(model.coefs_, model.intercepts_, strict=True)):
-            arrays[f"p{number}_w{layer}"] = coef.astype(np.float32)
-            arrays[f"p{number}_b{layer}"] = bias.astype(np.float32)
-    np.savez_compressed(out, **arrays)
+            arrays[f"{prefix}_w{layer}"] = coef.astype(np.float32)
+            arrays[f"{prefix}_b{layer}"] = bias.astype(np.float32)
+    return arrays

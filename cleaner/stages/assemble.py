@@ -7,7 +7,6 @@ as `no_article`, still carrying the title it had.
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 
 from pydantic import TypeAdapter
@@ -25,9 +24,10 @@ from cleaner.models import (
 )
 from cleaner.options import CleanOptions
 from cleaner.stages.language import detect_language
+from cleaner.vocab.script import count_words  # the document's word_count, per script
 
-_WORD = re.compile(r"\w+")
 _REMOVED_BLOCKS = TypeAdapter(list[RemovedBlock])
+MIN_PHRASE_WORDS = 4  # a removed block this long that the body holds is a repeat, not news
 _MARKDOWN_PREFIX = {
     BlockRole.PARAGRAPH: "",
     BlockRole.HEADING: "## ",
@@ -72,13 +72,8 @@ def assemble(
         markdown=to_markdown(body) if options.include_markdown else None,
         word_count=word_count,
         content_hash=content_hash(text),
-        removed=_removed(extraction.blocks) if options.include_removed else None,
+        removed=_removed(extraction.blocks, text) if options.include_removed else None,
     )
-
-
-def count_words(text: str) -> int:
-    """The document's word count: runs of word characters, as WCXB's scorer counts them."""
-    return len(_WORD.findall(text))
 
 
 def content_hash(text: str) -> str:
@@ -94,12 +89,21 @@ def to_markdown(body: list[Block]) -> str:
     return "\n\n".join(_MARKDOWN_PREFIX[b.role] + b.text.strip() for b in body)
 
 
-def _removed(blocks: tuple[Block, ...]) -> list[RemovedBlock]:
+def _removed(blocks: tuple[Block, ...], body: str) -> list[RemovedBlock]:
+    """Each dropped block once, except a phrase the body still holds word for word (a
+    teaser that repeats the article's first sentence): "removed" never names kept text.
+    Labels shorter than a phrase ("Share", "Menu") are listed even when the body uses
+    the word."""
+    listed: set[str] = set()
+    removed = []
+    for block in blocks:
+        text = block.text.strip()
+        if block.kind is BlockKind.BODY or not text or text in listed or (
+                text.count(" ") >= MIN_PHRASE_WORDS - 1 and text in body):
+            continue
+        listed.add(text)
+        removed.append({"kind": block.kind, "text": block.text})
     # A page drops hundreds of blocks: one validation call builds them all in pydantic's
     # core, a third cheaper than a Python-level RemovedBlock(...) call per block.
-    return _REMOVED_BLOCKS.validate_python([
-        {"kind": b.kind, "text": b.text}
-        for b in blocks
-        if b.kind is not BlockKind.BODY and b.text.strip()
-    ])
+    return _REMOVED_BLOCKS.validate_python(removed)
 

@@ -1,7 +1,8 @@
 """Text-dump mode: a whole-page dump -> every line as a classified `Block`, plus metadata.
 
 The stages, in order (each its own module):
-  markdown  a Markdown dump is first written back in the plain dump shape
+  markdown  a Markdown dump is first written back in the plain dump shape (its `# H1`
+            is kept aside: it is the title)
   segment   lines + blank-line layout + named detectors (`cleaner.vocab.detectors`)
   classify  context-free body probability per line (first pass, small MLP)
   revise    second pass over neighbours, detector vetoes, the article's end (a dump
@@ -14,27 +15,32 @@ from __future__ import annotations
 
 from cleaner.models import Block, BlockKind, BlockRole, Extraction, RawPage
 from cleaner.options import CleanOptions
-from cleaner.text.classify import classify, first_kinds
+from cleaner.text.classify import classify, first_kinds, load_model
 from cleaner.text.features import line_features
-from cleaner.text.markdown import looks_like_markdown, markdown_to_dump
+from cleaner.text.markdown import MarkdownDump, looks_like_markdown, read_markdown
 from cleaner.text.metadata import find_metadata
 from cleaner.text.revise import revise
 from cleaner.text.segment import Line, segment
+from cleaner.text.title import load_title_model
 from cleaner.vocab.detectors import title_repeat
+from cleaner.vocab.script import PARAGRAPH_ENDS
 
 MAX_HEADING_WORDS = 15  # a body line this short with no closing punctuation is a subheading
 TITLE_LENGTH_SLACK = 8  # characters of edge punctuation and white space a copy may differ by
+_NOT_HEADING_END = PARAGRAPH_ENDS | frozenset(":;,：；，")
 _BULLETS = ("-", "•", "*", "·", "–", "►", "▶")
 
 
 def extract_text(page: RawPage, url: str | None, options: CleanOptions) -> Extraction:
     """Classify every non-empty line of the dump; metadata comes from the text alone."""
-    text = markdown_to_dump(page.text) if looks_like_markdown(page.text) else page.text
-    lines = segment(text)
+    dump = read_dump(page.text)
+    lines = segment(dump.text)
     own = line_features(lines)
-    first_pass = classify(own)
-    revision = revise(lines, own, first_pass)
-    found = find_metadata(lines, own, revision)
+    model = load_model(options.model_dir)
+    first_pass = classify(own, model)
+    revision = revise(lines, own, first_pass, model)
+    found = find_metadata(lines, own, revision, load_title_model(options.model_dir),
+                          title_hint=dump.h1)
     kinds = label_title(lines, revision.kinds, found.title_line)
     blocks = tuple(
         Block(text=line.text, kind=kind, role=role(line, kind), first_kind=first_kind)
@@ -42,6 +48,12 @@ def extract_text(page: RawPage, url: str | None, options: CleanOptions) -> Extra
                                           strict=True)
     )
     return Extraction(blocks=blocks, metadata=found.metadata)
+
+
+def read_dump(text: str) -> MarkdownDump:
+    """The dump in the plain shape the stages read (Markdown written back), with the
+    Markdown H1 when there is one (training reads dumps through this too)."""
+    return read_markdown(text) if looks_like_markdown(text) else MarkdownDump(text, None)
 
 
 def label_title(
@@ -71,6 +83,6 @@ def role(line: Line, kind: BlockKind) -> BlockRole:
         return BlockRole.PARAGRAPH
     if text.startswith(_BULLETS):
         return BlockRole.LIST_ITEM
-    if line.words <= MAX_HEADING_WORDS and text[-1] not in ".!?:;,\"'”»)":
+    if line.words <= MAX_HEADING_WORDS and text[-1] not in _NOT_HEADING_END:
         return BlockRole.HEADING
     return BlockRole.PARAGRAPH

@@ -8,49 +8,56 @@ one row per line, in the column order the shipped model was trained with.
 
 from __future__ import annotations
 
-import itertools
 import math
-import re
 from collections import Counter
 
 import numpy as np
 
 from cleaner.models import BlockKind
 from cleaner.text.segment import Line
+from cleaner.vocab.script import PARAGRAPH_ENDS, line_token_stats
 
-STOPWORDS = frozenset(
-    """
-    the a an and or but of to in on at for with from by as is are was were be been has have
-    had it its this that these those he she they we you i his her their our not no will
-    would can could said says which who what when where than then there also into about
-    after over le la les un une des du de et ou mais est sont était a ont il elle ils elles
-    nous vous je ce cette ces qui que dans sur pour par avec pas plus au aux se sa son ses
-    leur été der die das ein eine und oder aber ist sind war hat haben er sie es wir ihr ich
-    nicht mit von zu im in auf für den dem des sich auch als bei nach wie noch um aus dass
-    el la los las un una y o pero es son fue ha han él ella ellos nosotros que en con por
-    para del al se su sus no más como lo le il lo gli una e di che per non sono è da si o os
-    as um uma e é são foi em com para por não mais
-    """.split()  # noqa: SIM905 (a word list reads better as text)
+# Kinds a line can carry before classification (what the detectors and the segmenter
+# name), one indicator column each; the model learns what each is worth. Listed, not
+# derived from BlockKind: kinds only HTML mode names must not change this model's inputs.
+DETECTOR_KINDS: tuple[BlockKind, ...] = (
+    BlockKind.TITLE_REPEAT, BlockKind.BYLINE, BlockKind.DATELINE, BlockKind.DATE_PREFIX,
+    BlockKind.PAGE_CLOCK, BlockKind.TICKER, BlockKind.SHARE, BlockKind.SOCIAL,
+    BlockKind.DONATION, BlockKind.NEWSLETTER, BlockKind.COOKIE, BlockKind.AD, BlockKind.BIO,
+    BlockKind.RELATED, BlockKind.NAV, BlockKind.SECTION, BlockKind.CAPTION,
+    BlockKind.IMAGE_FILE, BlockKind.COMMENTS, BlockKind.READING_TIME, BlockKind.CREDIT,
+    BlockKind.FOOTER, BlockKind.UI, BlockKind.BOILERPLATE,
 )
-# Detector kinds, one indicator column each; the model learns what each is worth.
-DETECTOR_KINDS: tuple[BlockKind, ...] = tuple(
-    kind for kind in BlockKind if kind not in {BlockKind.BODY, BlockKind.TITLE}
-)
-_WORD_OR_NEWLINE = re.compile(r"\w+|\n")
-_OTHER_WORD, _STOPWORD, _NEWLINE = 0, 1, 2
-_TOKEN_CODES = {word: _STOPWORD for word in STOPWORDS} | {"\n": _NEWLINE}
-_TOKENS = 5  # the shape column that briefly holds the token count
-_CHAR_COLUMNS = [5, 6, 7, 14]  # capitalised tokens, digits, punctuation, upper case
-_SENTENCE_END = frozenset(".!?\"'”’»)…:;")
+_SENTENCE_END = PARAGRAPH_ENDS | frozenset(":;")
 _KIND_COLUMN = {kind: column for column, kind in enumerate(DETECTOR_KINDS)}
-SHAPE_FEATURES = 20
-OWN_FEATURES = SHAPE_FEATURES + len(DETECTOR_KINDS)
 # Character-class shares are settled after a few hundred characters; counting further
 # only costs time on long paragraphs.
 CHAR_SAMPLE = 240
+# The columns of `line_features`, in order (their names hash into the model file's
+# schema). None reads the blank lines around a line: where a renderer puts them is its
+# own habit (a browser's innerText blank-lines paragraphs only, Markdown every block).
+SHAPE_NAMES: tuple[str, ...] = (
+    "log_chars", "log_words", "ends_sentence", "ends_colon", "stopword_share",
+    "capitalised_share", "digit_share", "punctuation_share", "unspaced_share",
+    "sentence_marks", "position", "log_copies", "bulleted", "bars", "upper_share",
+    "commas_per_word", "inner_sentence_ends", "chars_per_word", "url_or_mail", "tiny",
+)
+OWN_NAMES: tuple[str, ...] = SHAPE_NAMES + tuple(f"detected_{kind.value}"
+                                                 for kind in DETECTOR_KINDS)
+SHAPE_FEATURES = len(SHAPE_NAMES)
+OWN_FEATURES = len(OWN_NAMES)
+_CHAR_COLUMNS = [SHAPE_NAMES.index(name) for name in (
+    "capitalised_share", "digit_share", "punctuation_share", "upper_share")]
+_TOKENS = SHAPE_NAMES.index("capitalised_share")  # briefly holds the token count
 # Windows (in lines) over which the revision pass averages its neighbours' first-pass scores.
 CONTEXT_WINDOWS = (1, 2, 4, 8, 16, 40)
 NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
+CONTEXT_NAMES: tuple[str, ...] = (
+    *OWN_NAMES, "first_pass", *(f"neighbour_{k}" for k in NEIGHBOUR_OFFSETS),
+    *(f"window_{w}" for w in CONTEXT_WINDOWS), "mass_4", "mass_16", "mass_before",
+    "mass_after", "peak_distance", "peak_abs_distance",
+)
+_INNER_ENDS = (". ", "? ", "! ", "。", "！", "？")
 
 
 def line_features(lines: tuple[Line, ...]) -> np.ndarray:
@@ -70,8 +77,7 @@ def _shape_columns(lines: tuple[Line, ...]) -> np.ndarray:
 
     Built a column at a time over the page (each a tight comprehension or map of
     C string methods, far cheaper than a Python row per line), every value computed
-    in double precision exactly as before and rounded to float32 once, so the model
-    sees bit-identical inputs.
+    in double precision and rounded to float32 once.
     """
     texts = [line.text for line in lines]
     counts = Counter(texts)
@@ -79,25 +85,27 @@ def _shape_columns(lines: tuple[Line, ...]) -> np.ndarray:
     lengths = list(map(len, texts))
     word_counts = [line.words for line in lines]
     n_words = [count or 1 for count in word_counts]
-    n_tokens, stopwords = _token_counts(texts)
+    n_tokens, stopwords, unspaced = line_token_stats(texts, CHAR_SAMPLE)
+    n_tokens = np.maximum(n_tokens, 1)
     columns: list[list[float] | list[int] | list[bool] | np.ndarray] = [
         list(map(math.log1p, lengths)),
         list(map(math.log1p, word_counts)),
         [text[-1] in _SENTENCE_END for text in texts],
-        [text[-1] == ":" for text in texts],
+        [text[-1] in ":：" for text in texts],
         stopwords / n_tokens,
         n_tokens,  # _TOKENS: replaced by the capitalised-token share
         [0] * len(texts),  # digit share
         [0] * len(texts),  # punctuation share
-        [line.blank_before for line in lines],
-        [line.blank_after for line in lines],
+        unspaced / n_tokens,
+        [sum(map(text.count, "。！？")) for text in texts],
         [index / total for index in range(len(lines))],
         [math.log(counts[text]) for text in texts],
-        [text[:1] in "-•*·–—►▶" or text[:2].rstrip(".)").isdigit() for text in texts],
+        [text[:1] in "-•*·–—►▶+" or text[:2].rstrip(".)").isdigit() for text in texts],
         [text.count("|") for text in texts],
         [0] * len(texts),  # upper-case share of letters
-        [text.count(",") / n for text, n in zip(texts, n_words, strict=True)],
-        [text.count(". ") + text.count("? ") + text.count("! ") for text in texts],
+        [(text.count(",") + text.count("，") + text.count("、")) / n
+         for text, n in zip(texts, n_words, strict=True)],
+        [sum(map(text.count, _INNER_ENDS)) for text in texts],
         [length / n for length, n in zip(lengths, n_words, strict=True)],
         ["@" in text or "http" in text or "www." in text for text in texts],
         [count <= 2 for count in word_counts],
@@ -108,32 +116,13 @@ def _shape_columns(lines: tuple[Line, ...]) -> np.ndarray:
     return matrix
 
 
-def _token_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Word tokens (at least 1) and stop words among them in each line's first
-    `CHAR_SAMPLE` characters, from one regex pass over the whole page's samples.
-
-    A token never spans the newline joining two samples, and case folding goes
-    character by character, so each line gets exactly the tokens of its own sample.
-    """
-    sample = "\n".join(text[:CHAR_SAMPLE] for text in texts).casefold()
-    tokens = _WORD_OR_NEWLINE.findall(sample)
-    # One dict lookup per token tells newline, stop word and other word apart.
-    codes = np.fromiter(map(_TOKEN_CODES.get, tokens, itertools.repeat(_OTHER_WORD)),
-                        dtype=np.int8, count=len(tokens))
-    is_newline = codes == _NEWLINE
-    line_of = np.cumsum(is_newline)  # which line each token belongs to
-    n_tokens = np.bincount(line_of[~is_newline], minlength=len(texts))
-    stopwords = np.bincount(line_of[codes == _STOPWORD], minlength=len(texts))
-    return np.maximum(n_tokens, 1).astype(np.float64), stopwords.astype(np.float64)
-
-
 def _char_class_shares(lines: tuple[Line, ...], tokens: np.ndarray) -> np.ndarray:
     """Capitalised-token, digit, punctuation and upper-case shares of each line's first
     `CHAR_SAMPLE` characters, counted over the whole page at once on code points.
 
     Latin letters are classed exactly; any other code point above U+00FF except
-    general punctuation counts as a lower-case letter, which is what matters here:
-    scripts without case are neither digits nor punctuation.
+    general and full-width punctuation counts as a lower-case letter, which is what
+    matters here: scripts without case are neither digits nor punctuation.
     """
     samples = [line.text[:CHAR_SAMPLE] for line in lines]
     points = np.frombuffer("\n".join(samples).encode("utf-32-le"), dtype=np.uint32)
@@ -142,9 +131,12 @@ def _char_class_shares(lines: tuple[Line, ...], tokens: np.ndarray) -> np.ndarra
     digit = (points >= 48) & (points <= 57)
     upper = ((points >= 65) & (points <= 90)) | ((points >= 192) & (points <= 222)
                                                  & (points != 215))
-    general_punctuation = (points >= 0x2000) & (points <= 0x206F)
+    wide_punctuation = (((points >= 0x2000) & (points <= 0x206F))
+                        | ((points >= 0x3000) & (points <= 0x303F))
+                        | ((points >= 0xFF00) & (points <= 0xFF0F))
+                        | ((points >= 0xFF1A) & (points <= 0xFF20)))
     lower = (((points >= 97) & (points <= 122)) | ((points >= 223) & (points != 247)
-                                                    & ~general_punctuation))
+                                                    & ~wide_punctuation))
     letter = upper | lower
     space = (points == 32) | (points == 10) | (points == 9) | (points == 160)
     punct = ~(letter | digit | space | (points == 95))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -42,13 +43,34 @@ def looks_like_markdown(text: str) -> bool:
     return links >= MIN_LINKS or (links > 0 and _HEADING.search(sample) is not None)
 
 
+class MarkdownDump(NamedTuple):
+    """A Markdown page in the plain dump shape, and the text of its first `# H1`: the
+    one heading Markdown marks as the page's title, which the dump shape loses."""
+
+    text: str
+    h1: str | None
+
+
 def markdown_to_dump(text: str) -> str:
     """The Markdown page's visible text, one block per line, blank lines between
     paragraph-like blocks."""
+    return read_markdown(text).text
+
+
+def read_markdown(text: str) -> MarkdownDump:
+    """`markdown_to_dump`, and the page's first H1 as its dump line reads."""
     lines: list[str] = []
+    h1: str | None = None
+    in_h1 = False
     for token in _parser().parse(text):
-        if token.type == "inline":
-            lines += _inline_lines(token)
+        if token.type == "heading_open":
+            in_h1 = token.tag == "h1" and h1 is None
+        elif token.type == "inline":
+            inline = _inline_lines(token)
+            if in_h1 and inline:
+                h1 = " ".join(inline[0].split())
+            in_h1 = False
+            lines += inline
         elif token.type in ("fence", "code_block"):
             lines += token.content.splitlines()
         elif token.type == "html_block":
@@ -56,7 +78,7 @@ def markdown_to_dump(text: str) -> str:
         ends_paragraph = token.type == "paragraph_close" and not token.hidden
         if (token.type in _PARAGRAPH_LIKE or ends_paragraph) and lines and lines[-1]:
             lines.append("")  # never two blank lines in a row, as in the training dumps
-    return "\n".join(" ".join(line.split()) for line in lines)
+    return MarkdownDump("\n".join(" ".join(line.split()) for line in lines), h1)
 
 
 def _inline_lines(token: Token) -> list[str]:

@@ -20,6 +20,8 @@ from cleaner.text.segment import Line
 from cleaner.text.title import find_title
 from cleaner.vocab.dates import find_dates, strip_dates
 from cleaner.vocab.detectors import BYLINE_PREFIX, bio_name, name_words
+from cleaner.vocab.modelfile import Mlp
+from cleaner.vocab.script import PARAGRAPH_ENDS
 
 # Dates and bylines are searched this many lines around the title/article start.
 DATE_LOOKBACK = 25
@@ -39,7 +41,6 @@ _NAME_TOKEN = re.compile(
 _BYLINE_SEPARATOR = re.compile(r"\s[|⋅·•–—]\s|\s-\s")
 _TRAILING_ROLE = re.compile(r"\s*[,|–—-]\s*(?:staff|senior|chief|special|reporter|editor|"
                             r"correspondent|writer|contributor).*$", re.I)
-_PARAGRAPH_END = frozenset(".!?…\"'”’»)")
 _DATE_KINDS = frozenset({BlockKind.DATELINE, BlockKind.BYLINE, BlockKind.DATE_PREFIX})
 
 
@@ -52,11 +53,15 @@ class FoundMetadata:
 
 
 def find_metadata(
-    lines: tuple[Line, ...], own: np.ndarray, revision: Revision
+    lines: tuple[Line, ...], own: np.ndarray, revision: Revision, title_model: Mlp | None = None,
+    *, title_hint: str | None = None,
 ) -> FoundMetadata:
-    """Title, authors and date of the page, found around where its article starts."""
+    """Title, authors and date of the page, found around where its article starts.
+    `title_hint` is the text of a line the page marks as its title (a Markdown H1)."""
     start = article_start(lines, revision.kinds)
-    title_line = find_title(lines, own, revision.scores, start)
+    title_line = _line_of(lines, title_hint)
+    if title_line is None:
+        title_line = find_title(lines, own, revision.scores, start, title_model)
     anchor = start if title_line is None else title_line
     zone = _zone(anchor, start, len(lines))
     metadata = Metadata(
@@ -67,13 +72,22 @@ def find_metadata(
     return FoundMetadata(metadata, title_line)
 
 
+def _line_of(lines: tuple[Line, ...], text: str | None) -> int | None:
+    """The first line reading `text`, if any."""
+    if text:
+        for index, line in enumerate(lines):
+            if line.text == text:
+                return index
+    return None
+
+
 def article_start(lines: tuple[Line, ...], kinds: tuple[BlockKind, ...]) -> int:
     """Index of the first body paragraph: long enough and closed by punctuation, since a
     headline the second pass pulled into the body is neither (len(lines) if no body)."""
     body = [i for i, kind in enumerate(kinds) if kind is BlockKind.BODY]
     for index in body:
         line = lines[index]
-        if line.words >= MIN_START_WORDS and line.text[-1] in _PARAGRAPH_END:
+        if line.words >= MIN_START_WORDS and line.text[-1] in PARAGRAPH_ENDS:
             return index
     return body[0] if body else len(lines)
 

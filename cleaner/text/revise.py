@@ -22,10 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from cleaner.models import BlockKind
-from cleaner.text.classify import BODY_THRESHOLD, first_kinds, load_model
+from cleaner.text.classify import BODY_THRESHOLD, LineModel, first_kinds, load_model
 from cleaner.text.features import context_features
 from cleaner.text.segment import Line
 from cleaner.vocab.detectors import comment_header
+from cleaner.vocab.script import PARAGRAPH_ENDS
 
 # Kinds a detector only gives to furniture: a line named so is never body.
 NEVER_BODY = frozenset({
@@ -76,7 +77,6 @@ MIN_STORY_WORDS_BEFORE_COMMENTS = 60
 MIN_COMMENT_HEADERS = 2
 
 
-_PROSE_END = frozenset(".!?…\"'”’»)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +87,21 @@ class Revision:
     kinds: tuple[BlockKind, ...]
 
 
-def revise(lines: tuple[Line, ...], own: np.ndarray, first_pass: np.ndarray) -> Revision:
+def revise(
+    lines: tuple[Line, ...], own: np.ndarray, first_pass: np.ndarray,
+    model: LineModel | None = None,
+) -> Revision:
     """Context pass: model score, detector vetoes, then the article's end."""
     if len(lines) < MIN_CONTEXT_LINES:
         return _first_pass_revision(lines, first_pass)
-    scores = load_model().second_pass(context_features(own, first_pass))
+    scores = (model or load_model()).second_pass(context_features(own, first_pass))
+    return judge(lines, first_pass, scores)
+
+
+def judge(lines: tuple[Line, ...], first_pass: np.ndarray, scores: np.ndarray) -> Revision:
+    """Steps 2-5 on the second pass's `scores` (training reads them out of fold)."""
+    if len(lines) < MIN_CONTEXT_LINES:
+        return _first_pass_revision(lines, first_pass)
     body = [score >= BODY_THRESHOLD and line.detected not in NEVER_BODY
             for line, score in zip(lines, scores.tolist(), strict=True)]
     _keep_confident_continuations(lines, body, first_pass)
@@ -143,7 +153,7 @@ def _story_span(lines: tuple[Line, ...], body: list[bool]) -> tuple[int, int] | 
             continue
         words = line.words
         total += words
-        if words < MIN_PROSE_WORDS or line.text[-1] not in _PROSE_END:
+        if words < MIN_PROSE_WORDS or line.text[-1] not in PARAGRAPH_ENDS:
             continue
         if runs and index - runs[-1][1] <= MAX_STORY_GAP:
             first, _, run_words = runs[-1]

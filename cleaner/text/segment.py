@@ -15,6 +15,7 @@ from typing import NamedTuple
 from cleaner.models import BlockKind
 from cleaner.vocab.dates import MONTHS, find_dates
 from cleaner.vocab.detectors import detect_stripped
+from cleaner.vocab.script import count_line_words, words_per_line
 
 # A glued date prefix is only split off when real prose follows it: at least this many words.
 MIN_PROSE_AFTER_PREFIX = 5
@@ -47,26 +48,28 @@ class Line(NamedTuple):
     blank_before: bool
     blank_after: bool
     detected: BlockKind | None
-    words: int  # white-space separated words: len(text.split())
+    words: int  # `cleaner.vocab.script.count_line_words`: a character in unspaced scripts
 
 
 def segment(text: str) -> tuple[Line, ...]:
     """Split a dump into `Line`s, running the detectors once per distinct line."""
     raw = [line.strip() for line in text.split("\n")]  # stripped once, read three times
-    lines: list[Line] = []
-    memo: dict[str, BlockKind | None] = {}
+    parts: list[tuple[str, bool, bool, BlockKind | None]] = []
     for number, stripped in enumerate(raw):
         if not stripped:
             continue
         before = number == 0 or not raw[number - 1]
         after = number + 1 == len(raw) or not raw[number + 1]
-        for part, prefix_kind in _split_date_prefix(stripped):
-            words = len(part.split())
-            kind = prefix_kind
-            if kind is None:
-                kind = memo[part] if part in memo else memo.setdefault(
-                    part, detect_stripped(part, words))
-            lines.append(Line(part, before, after, kind, words))
+        parts += [(part, before, after, kind) for part, kind in _split_date_prefix(stripped)]
+    words = words_per_line([part[0] for part in parts])  # the page at once
+    lines: list[Line] = []
+    memo: dict[str, BlockKind | None] = {}
+    for (part, before, after, prefix_kind), count in zip(parts, words, strict=True):
+        kind = prefix_kind
+        if kind is None:
+            kind = memo[part] if part in memo else memo.setdefault(
+                part, detect_stripped(part, count))
+        lines.append(Line(part, before, after, kind, count))
     return tuple(lines)
 
 
@@ -82,6 +85,6 @@ def _split_date_prefix(text: str) -> list[tuple[str, BlockKind | None]]:
     end = dates[0].end
     end += _TIME_AFTER.match(text[end:]).end()  # type: ignore[union-attr]  # always matches
     prose = text[end:].strip()
-    if len(prose.split()) < MIN_PROSE_AFTER_PREFIX or not prose[:1].isupper():
+    if count_line_words(prose) < MIN_PROSE_AFTER_PREFIX or not prose[:1].isupper():
         return [(text, None)]
     return [(text[:end].strip(" ,|-—–:"), BlockKind.DATE_PREFIX), (prose, None)]

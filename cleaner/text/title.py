@@ -1,24 +1,27 @@
 """Which line is the headline: a small learned ranker over the lines above the article.
 
 Candidates are the lines within `TITLE_LOOKBACK` above the article's first
-paragraph (and that paragraph's own line when it is headline-shaped is not
-one: the article start is a paragraph by definition). Each is scored by a
-small MLP over its shape features, its distance to the article, its
-rank among candidates and the line model's scores; the best one above
-`MIN_TITLE_SCORE` is the title. Trained by `train/train_title_model.py`.
+paragraph. Each is scored by a small MLP over what survives re-rendering the page
+(a browser's innerText, Markdown, a text-only scraper all show it): its own shape
+features, its distance to the article, its rank among candidates, the line model's
+scores, its neighbours, and whether the page shows its words again (sites repeat the
+headline in breadcrumbs, share texts and a "Site | Title" line). Blank lines are not
+read: each renderer puts them elsewhere. The best candidate above `MIN_TITLE_SCORE`
+is the title. Trained by `train/train_title_model.py`.
 """
 
 from __future__ import annotations
 
 import functools
-from importlib import resources
 
 import numpy as np
 
 from cleaner.models import BlockKind
-from cleaner.text.features import SHAPE_FEATURES
+from cleaner.text.features import SHAPE_FEATURES, SHAPE_NAMES
 from cleaner.text.segment import Line
-from cleaner.vocab.modelfile import Mlp, mlp_from_arrays
+from cleaner.vocab.lexicons import norm
+from cleaner.vocab.modelfile import Mlp, load_arrays, mlp_from_arrays, schema_hash
+from cleaner.vocab.script import PARAGRAPH_ENDS
 
 MODEL_FILE = "title_model.npz"
 TITLE_LOOKBACK = 40  # lines above the article: h1s sit above bylines, share bars and images
@@ -27,14 +30,23 @@ MAX_TITLE_WORDS = 30  # longer than that above the text is a standfirst, not a h
 # Below this probability no line is the title: a page without a headline gets none,
 # rather than its nearest menu entry.
 MIN_TITLE_SCORE = 0.2
-EXTRA_FEATURES = 13
+MAX_REPEAT_WORDS = 60  # lines this long can hold the headline again ("Site | Title")
+MIN_REPEAT_CHARS = 8
+EXTRA_NAMES: tuple[str, ...] = (
+    "distance", "rank", "line_score", "undetected", "nearest", "first_line",
+    "prev_words", "prev_dated", "prev_undetected", "next_words", "next_dated",
+    "next_undetected", "log_repeats", "headings_below", "heading_shaped",
+)
+TITLE_NAMES = (*SHAPE_NAMES, *EXTRA_NAMES)
+EXTRA_FEATURES = len(EXTRA_NAMES)
+SCHEMA = schema_hash(TITLE_NAMES)
+_DATED = frozenset({BlockKind.BYLINE, BlockKind.DATELINE, BlockKind.PAGE_CLOCK})
 
 
-@functools.lru_cache(maxsize=1)
-def load_title_model() -> Mlp:
-    """The shipped ranker, read once per process."""
-    with resources.files("cleaner.text").joinpath(MODEL_FILE).open("rb") as handle:
-        return mlp_from_arrays(dict(np.load(handle, allow_pickle=False)), "title")
+@functools.lru_cache(maxsize=8)
+def load_title_model(model_dir: str | None = None) -> Mlp:
+    """The shipped ranker (or the one of the same name in `model_dir`), read once."""
+    return mlp_from_arrays(load_arrays("cleaner.text", MODEL_FILE, SCHEMA, model_dir), "title")
 
 
 def title_candidates(lines: tuple[Line, ...], start: int) -> list[int]:
@@ -49,8 +61,10 @@ def title_features(
     lines: tuple[Line, ...], own: np.ndarray, scores: np.ndarray, start: int,
     candidates: list[int],
 ) -> np.ndarray:
-    """One row per candidate: shape, distance and rank, model scores, detector verdict."""
+    """One row per candidate: shape, distance and rank, model scores, neighbours, repeats."""
     rows = np.zeros((len(candidates), SHAPE_FEATURES + EXTRA_FEATURES), dtype=np.float32)
+    heading = [_heading_shaped(lines[index]) for index in candidates]
+    repeats = _repeats(lines, candidates)
     for rank, index in enumerate(candidates):
         line = lines[index]
         rows[rank, :SHAPE_FEATURES] = own[index, :SHAPE_FEATURES]
@@ -59,13 +73,32 @@ def title_features(
             min(rank, 10) / 10,
             float(scores[index]),
             float(line.detected is None),
-            float(line.blank_before and line.blank_after),
             float(rank == 0),
             float(index == 0),
             *_neighbour(lines, own, index - 1),
             *_neighbour(lines, own, index + 1),
+            np.log1p(repeats[rank]),
+            sum(heading[:rank]) / 10,  # heading-shaped candidates between it and the text
+            float(heading[rank]),
         )
     return rows
+
+
+def _heading_shaped(line: Line) -> bool:
+    return line.detected is None and 2 <= line.words <= MAX_TITLE_WORDS and (
+        line.text[-1] not in PARAGRAPH_ENDS)
+
+
+def _repeats(lines: tuple[Line, ...], candidates: list[int]) -> list[int]:
+    """How often the page shows each candidate's words again, in its lines of at most
+    `MAX_REPEAT_WORDS` words (one search of the page's text per candidate)."""
+    page = "\n".join(norm(line.text) for line in lines if line.words <= MAX_REPEAT_WORDS)
+    counts = []
+    for index in candidates:
+        key = norm(lines[index].text)
+        # "Home" is everywhere; the candidate's own line holds its key once.
+        counts.append(page.count(key) - 1 if len(key) >= MIN_REPEAT_CHARS else 0)
+    return counts
 
 
 def _neighbour(lines: tuple[Line, ...], own: np.ndarray, index: int) -> tuple[float, ...]:
@@ -73,17 +106,18 @@ def _neighbour(lines: tuple[Line, ...], own: np.ndarray, index: int) -> tuple[fl
     if not 0 <= index < len(lines):
         return (0.0, 0.0, 0.0)
     detected = lines[index].detected
-    dated = detected in {BlockKind.BYLINE, BlockKind.DATELINE, BlockKind.PAGE_CLOCK}
-    return (float(own[index, 1]), float(dated), float(detected is None))
+    return (float(own[index, 1]), float(detected in _DATED), float(detected is None))
 
 
 def find_title(
-    lines: tuple[Line, ...], own: np.ndarray, scores: np.ndarray, start: int
+    lines: tuple[Line, ...], own: np.ndarray, scores: np.ndarray, start: int,
+    model: Mlp | None = None,
 ) -> int | None:
     """Index of the title line, or None when no candidate is likely enough."""
     candidates = title_candidates(lines, start)
     if not candidates:
         return None
-    probabilities = load_title_model()(title_features(lines, own, scores, start, candidates))
+    ranker = model or load_title_model()
+    probabilities = ranker(title_features(lines, own, scores, start, candidates))
     best = int(np.argmax(probabilities))
     return candidates[best] if probabilities[best] >= MIN_TITLE_SCORE else None

@@ -34,20 +34,24 @@ from cleaner.vocab.lexicons import (
     CREDIT_PATTERNS,
     DATE_FILLERS,
     DONATION_PATTERNS,
+    FOOTER_LABELS,
     FOOTER_PATTERNS,
     IMAGE_FILE_NAME,
     NAV_LABELS,
     NEWSLETTER_PATTERNS,
     READING_TIME_PATTERNS,
+    RELATED_LABELS,
     RELATED_PATTERNS,
     SECTION_LABELS,
+    SHARE_LABELS,
     SHARE_PATTERNS,
     SOCIAL_LABELS,
     UI_LABELS,
-    count_words,
     norm,
 )
 from cleaner.vocab.phrases import PatternRule, folded_stems
+from cleaner.vocab.script import count_line_words as count_words
+from cleaner.vocab.script import has_unspaced
 
 Detector = Callable[[str], BlockKind | None]
 
@@ -89,6 +93,9 @@ PATTERN_RULES = (READING_TIME, SHARE, COMMENT_HEADER, COMMENT_SECTION, RELATED, 
 
 # Whole-line lexicons, most specific first; the first set that holds a label names it.
 LABEL_LEXICONS: tuple[tuple[BlockKind, frozenset[str]], ...] = (
+    (BlockKind.SHARE, SHARE_LABELS),
+    (BlockKind.RELATED, RELATED_LABELS),
+    (BlockKind.FOOTER, FOOTER_LABELS),
     (BlockKind.COMMENTS, COMMENT_LABELS),
     (BlockKind.SOCIAL, SOCIAL_LABELS - {"x"}),
     (BlockKind.NAV, NAV_LABELS),
@@ -229,6 +236,10 @@ def title_repeat(text: str, title: str | None) -> BlockKind | None:
 
 _DIGIT = re.compile(r"\d")
 _NAME_WORD = re.compile(r"^(?:@\w+|\(?[A-ZÀ-Ý][\w'’.-]*\)?)$")
+MAX_UNSPACED_LABEL_CHARS = 8  # the longest Chinese or Japanese label we list
+# A label heading a short list on its line ("相关文章：A · B"); one character is a word there.
+MAX_UNSPACED_LABEL_LINE = 20
+_LABEL_END = " :：·|-"
 MAX_NAME_WORDS = 5  # "Jean-Noël de La Fontaine Dupont" is about the longest name we expect
 
 
@@ -301,6 +312,16 @@ _LABEL_KINDS: dict[str, BlockKind] = {
 }
 
 
+# Labels that also name a line they start, in unspaced scripts: section headings whose
+# items follow on the same line. Menu and UI words ("新闻", "更多") start prose too.
+_PREFIX_KINDS: dict[str, BlockKind] = {
+    label: kind for kind, labels in ((BlockKind.RELATED, RELATED_LABELS),
+                                     (BlockKind.COMMENTS, COMMENT_LABELS),
+                                     (BlockKind.SHARE, SHARE_LABELS))
+    for label in labels if has_unspaced(label)
+}
+
+
 def detect(text: str) -> BlockKind | None:
     """The kind of boilerplate `text` is, by the most specific detector that knows it."""
     stripped = text.strip()
@@ -310,6 +331,8 @@ def detect(text: str) -> BlockKind | None:
 def detect_stripped(stripped: str, n_words: int) -> BlockKind | None:
     """`detect` for a caller that has already stripped the line and counted its words."""
     kind = _short_line(stripped) if n_words <= MAX_LABEL_WORDS else None
+    if kind is None and n_words <= MAX_UNSPACED_LABEL_LINE and has_unspaced(stripped):
+        kind = _unspaced_label_prefix(norm(stripped))
     if kind is None:
         kind = _dated_line(stripped, n_words, allow_names=True)
     if kind is None and ("|" in stripped or "•" in stripped or "·" in stripped):
@@ -331,6 +354,16 @@ def _short_line(text: str) -> BlockKind | None:
     if kind is None and (">" in text or "»" in text or "›" in text or "/" in text):
         kind = _breadcrumb(text)
     return kind
+
+
+def _unspaced_label_prefix(key: str) -> BlockKind | None:
+    """A label that starts a line of a script without spaces ("相关文章：...", "関連記事一覧"):
+    no word boundary tells where the label ends, so its prefixes are looked up."""
+    for length in range(min(len(key), MAX_UNSPACED_LABEL_CHARS), 1, -1):
+        kind = _PREFIX_KINDS.get(key[:length].rstrip(_LABEL_END))
+        if kind is not None:
+            return kind
+    return None
 
 
 def _rules_by_stem() -> dict[str, tuple[int, ...]]:

@@ -1,8 +1,11 @@
-"""Phrase lexicons of the named boilerplate detectors (`cleaner.vocab.detectors`).
+"""Phrase lexicons of the named boilerplate detectors (`cleaner.vocab.detectors`), and
+stop words per language (`STOPWORDS`, read by the line and block features).
 
 English, French, German and Spanish throughout, Italian, Portuguese and Dutch where
-the phrase is common. Whole-line labels are sets of normalised text (`norm`);
-phrase patterns are regex source strings, compiled once by the detector rules.
+the phrase is common; the whole-line labels and the commonest phrases also in Chinese,
+Japanese, Korean, Russian, Arabic and Portuguese (see "Other scripts" at the end).
+Whole-line labels are sets of normalised text (`norm`); phrase patterns are regex
+source strings, compiled once by the detector rules.
 """
 
 from __future__ import annotations
@@ -17,10 +20,6 @@ def norm(text: str) -> str:
     # split/join folds every white space run (no-break spaces included) like re's \s+,
     # and drops edge spaces that the strip would drop anyway: no regex per line.
     return " ".join(text.split()).strip(_EDGE_PUNCT).casefold()
-
-
-def count_words(text: str) -> int:
-    return len(text.split())
 
 
 def _phrases(*items: str) -> frozenset[str]:
@@ -217,3 +216,109 @@ AGE = re.compile(
     r"weeks?|months?|years?)\s+ago|(?:il y a|vor|hace)\s+\d+\s*\w+)\W*$",
     re.I,
 )
+
+
+# ------------------------------------------------------------------ stop words
+
+# The commonest function words of each language: short curated lists (jusText's idea:
+# prose is dense in them, menus and labels are not). Chinese and Japanese are counted
+# one character per token (`cleaner.vocab.script`), so their lists are characters:
+# particles, pronouns and the commonest grammatical characters.
+STOPWORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split()) for lang, words in {
+        "en": """the a an and or but of to in on at for with from by as is are was were be been
+            has have had it its this that these those he she they we you i his her their our
+            not no will would can could said says which who what when where than then there
+            also into about after over""",
+        "zh": "的 了 是 在 和 有 我 这 他 也 就 不 人 都 一 上 中 为 们 到 说 要 会 对 以 与 及 等 "
+              "从 被 而 把 但 它 她 你 那 个 之 其 并 或 很 已 将 由 于 所 着 过 还 又",
+        "ja": "の に は を た が で て と し れ さ も な か だ へ や る い う ら ま す り こ そ "
+              "よ つ く ず",
+        "es": """el la los las un una y o pero es son fue ha han él ella ellos que en con por
+            para del al se su sus no más como lo le de este esta""",
+        "de": """der die das ein eine und oder aber ist sind war hat haben er sie es wir ihr ich
+            nicht mit von zu im in auf für den dem des sich auch als bei nach wie noch um aus
+            dass""",
+        "fr": """le la les un une des du de et ou mais est sont était a ont il elle ils elles nous
+            vous je ce cette ces qui que dans sur pour par avec pas plus au aux se sa son ses
+            leur été""",
+        "ru": """и в во не что он на я с со как а то все она так его но да ты к у же вы за бы
+            по только ее мне было вот от меня еще нет о из ему теперь когда даже ну ли если
+            уже или ни быть был него до вас нибудь опять уж вам ведь там потом себя ничего
+            ей может они тут где есть надо ней для мы тебя их чем была сам чтобы без будто
+            это этот эта также при""",
+        "pt": """o a os as um uma e é são foi em com para por não mais do da dos das no na nos
+            nas que se ao à pelo pela seu sua como mas ou""",
+        "ar": """في من على إلى عن أن إن ما لا هذا هذه التي الذي الذين كان كانت قد ثم أو و مع
+            هو هي بين كل بعد عند لم لن حتى إذا ذلك تلك أي فى الى""",
+        "ko": """이 그 저 것 수 등 및 또는 그리고 그러나 하지만 있다 있는 있고 없는 하는 한 했다
+            한다 위해 대한 통해 같은 더 또 이번 지난 것으로 것이 있습니다 합니다 했습니다
+            이후 때문에 가장 모든 다른""",
+        "it": """il lo la i gli le un una e o ma è sono di che per non da si del della in con""",
+    }.items()
+}
+ALL_STOPWORDS: frozenset[str] = frozenset().union(*STOPWORDS.values())
+
+# ------------------------------------------------------------------ other scripts
+
+# Whole-line labels in Chinese, Japanese, Korean, Russian, Arabic and Portuguese. Chinese
+# and Japanese labels also name a line they start ("相关文章：..."): see
+# `cleaner.vocab.detectors`.
+SOCIAL_LABELS |= _phrases(
+    "关注我们", "微信", "微博", "フォローする", "フォロー", "팔로우", "подписывайтесь",
+    "мы в соцсетях", "تابعنا", "siga-nos", "nos siga",
+)
+UI_LABELS |= _phrases(
+    "更多", "查看更多", "阅读全文", "展开全文", "返回顶部", "返回首页", "上一篇", "下一篇",
+    "上一页", "下一页", "打印", "关闭", "收藏", "点赞", "举报", "广告", "登录", "注册", "搜索",
+    "帮助", "もっと見る", "続きを読む", "ページトップへ", "トップへ戻る", "前へ", "次へ",
+    "ログイン", "新規登録", "検索", "閉じる", "広告", "印刷", "더보기", "더 보기", "닫기",
+    "로그인", "회원가입", "검색", "이전", "다음", "맨 위로", "광고", "인쇄", "ещё", "еще",
+    "подробнее", "читать далее", "показать ещё", "войти", "регистрация", "поиск", "закрыть",
+    "реклама", "наверх", "назад", "далее", "المزيد", "اقرأ المزيد", "تسجيل الدخول", "بحث",
+    "إغلاق", "إعلان", "التالي", "السابق", "leia mais", "ver mais", "entrar", "cadastre-se",
+    "pesquisar", "fechar", "publicidade", "voltar ao topo", "próximo", "anterior",
+)
+NAV_LABELS |= _phrases(
+    "首页", "网站首页", "主页", "新闻", "新闻中心", "关于我们", "联系我们", "网站地图", "设为首页",
+    "加入收藏", "ホーム", "トップ", "トップページ", "ニュース", "お問い合わせ", "会社概要",
+    "サイトマップ", "홈", "뉴스", "회사소개", "고객센터", "사이트맵", "главная", "новости",
+    "о нас", "контакты", "о компании", "карта сайта", "الرئيسية", "أخبار", "الأخبار", "من نحن",
+    "اتصل بنا", "خريطة الموقع", "início", "página inicial", "notícias", "sobre nós",
+    "fale conosco", "contato", "mapa do site", "últimas notícias",
+)
+COMMENT_LABELS |= _phrases(
+    "评论", "网友评论", "发表评论", "我要评论", "热门评论", "最新评论", "コメント", "コメントする",
+    "コメントを書く", "댓글", "댓글쓰기", "комментарии", "комментарий", "оставить комментарий",
+    "التعليقات", "تعليقات", "أضف تعليق", "comentários", "deixe um comentário",
+)
+RELATED_LABELS = _phrases(
+    "相关文章", "相关阅读", "相关新闻", "相关推荐", "热门文章", "热门推荐", "推荐阅读", "猜你喜欢",
+    "延伸阅读", "热点新闻", "阅读排行", "阅读排行榜", "精彩推荐", "关連記事", "関連記事",
+    "人気記事", "おすすめ記事", "新着記事", "最新記事", "ランキング", "アクセスランキング",
+    "あわせて読みたい", "関連ニュース", "관련기사", "관련 기사", "인기기사", "많이 본 뉴스",
+    "추천 기사", "читайте также", "похожие статьи", "популярное", "по теме", "другие новости",
+    "اقرأ أيضا", "اقرأ أيضاً", "أخبار ذات صلة", "الأكثر قراءة", "مواضيع ذات صلة", "leia também",
+    "veja também", "notícias relacionadas", "relacionados", "mais lidas",
+)
+SHARE_LABELS = _phrases(
+    "分享", "分享到", "转发", "シェア", "シェアする", "ツイート", "はてなブックマーク", "공유",
+    "공유하기", "поделиться", "شارك", "مشاركة", "compartilhe", "compartilhar",
+)
+FOOTER_LABELS = _phrases(
+    "版权所有", "免责声明", "隐私政策", "使用条款", "プライバシーポリシー", "利用規約",
+    "著作権", "개인정보처리방침", "이용약관", "все права защищены", "политика конфиденциальности",
+    "جميع الحقوق محفوظة", "سياسة الخصوصية", "todos os direitos reservados",
+    "política de privacidade",
+)
+RELATED_PATTERNS += _any_of(
+    r"^читайте (?:также|еще|ещё)\b", r"^смотрите также\b", r"^اقرأ (?:أيضا|أيضاً)",
+    r"^(?:leia|veja) também\b", r"^notícias relacionadas\b",
+)
+SHARE_PATTERNS += _any_of(r"^поделиться\b", r"^compartilh(?:e|ar)\b")
+FOOTER_PATTERNS += _any_of(
+    r"\bвсе права защищены\b", r"جميع الحقوق محفوظة", r"\btodos os direitos reservados\b",
+    r"版权所有", r"著作権", r"무단 ?전재",
+)
+NEWSLETTER_PATTERNS += _any_of(r"\bподпишитесь\b", r"\bassine (?:a|nossa) newsletter\b")
+COOKIE_PATTERNS += _any_of(r"\bфайлы cookie\b")

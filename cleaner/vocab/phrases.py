@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from cleaner.models import BlockKind
-from cleaner.vocab.lexicons import count_words
+from cleaner.vocab.script import count_line_words as count_words
 
 STEM_CHARS = 5  # "donat(e|ion)" and "donations" share "donat": enough to gate, never to decide
 # A run of three or more letters, capturing its first STEM_CHARS letters: the stem comes

@@ -102,16 +102,27 @@ def test_content_hash_is_the_hash_of_the_text() -> None:
     assert document.content_hash == content_hash(document.text)
 
 
+# shared/bench/score.py's token: one per character of an unspaced script, else \w runs.
+_UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+             "\u4e00-\u9fff\uf900-\ufaff")
+SCORER_TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
+
+
 @pytest.mark.parametrize(
     "text",
     ["", "one", "  two  words ", "l'homme a_b 3x4 ½ ² ٣", "İstanbul ǅ 日本語のテキスト、です。",
      "😀a😀 𝐀𝐁 \ud800lone surrogate", "tabs\tand\nnew\u00a0lines—dashes…"],
 )
-def test_word_count_counts_what_the_word_regex_finds(text: str) -> None:
-    assert count_words(text) == len(re.findall(r"\w+", text))
+def test_word_count_counts_what_the_scorer_counts(text: str) -> None:
+    assert count_words(text) == len(SCORER_TOKEN.findall(text))
 
 
-def test_word_count_knows_every_code_point_as_the_regex_does() -> None:
-    # Each code point between two letters and alone: \w decides whether it joins them.
-    text = " ".join(f"a{chr(point)}b {chr(point)}" for point in range(0x3000))
-    assert count_words(text) == len(re.findall(r"\w+", text))
+def test_word_count_knows_every_code_point_as_the_scorer_does() -> None:
+    # Each code point between two letters and alone: \w decides whether it joins them,
+    # and a character of an unspaced script is a word of its own.
+    text = " ".join(f"a{chr(point)}b {chr(point)}" for point in range(0x3100))
+    assert count_words(text) == len(SCORER_TOKEN.findall(text))
+
+
+def test_a_chinese_body_counts_its_characters() -> None:
+    assert count_words("日本語のテキスト、です。 İstanbul") == 11

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import shutil
 import zipfile
 from importlib import resources
 
 import numpy as np
+import pytest
 
+from cleaner import CleanOptions, clean
 from cleaner.models import BlockKind
-from cleaner.text.classify import BODY_THRESHOLD, classify, first_kinds, load_model
+from cleaner.text.classify import BODY_THRESHOLD, MODEL_FILE, classify, first_kinds, load_model
 from cleaner.text.features import line_features
 from cleaner.text.segment import segment
+from cleaner.vocab.modelfile import ModelSchemaMismatch, save_arrays, schema_hash
 
 DUMP = (
     "Home\nNews\nSport\nLogin\n\n"
@@ -22,6 +26,7 @@ def test_the_model_ships_as_plain_arrays_not_a_pickle() -> None:
     path = resources.files("cleaner.text").joinpath("line_model.npz")
     with resources.as_file(path) as file, zipfile.ZipFile(file) as archive:
         assert all(name.endswith(".npy") for name in archive.namelist())
+        assert "schema.npy" in archive.namelist()
     assert load_model() is load_model()  # loaded once
 
 
@@ -40,3 +45,19 @@ def test_first_kinds_name_detected_furniture() -> None:
     assert kinds[5] is BlockKind.SOCIAL  # a detector's verdict beats the score
     assert kinds[0] is BlockKind.NAV
     assert kinds[3] is BlockKind.UI
+
+
+def test_a_model_file_of_other_features_is_refused(tmp_path) -> None:
+    save_arrays(tmp_path / MODEL_FILE, {"p1_mean": np.zeros(3, dtype=np.float32)},
+                schema_hash(["some", "other", "features"]))
+    with pytest.raises(ModelSchemaMismatch):
+        load_model(str(tmp_path))
+
+
+def test_model_dir_points_the_loaders_at_other_files(tmp_path) -> None:
+    with resources.as_file(resources.files("cleaner.text")) as shipped:
+        for name in (MODEL_FILE, "title_model.npz"):
+            shutil.copy(shipped / name, tmp_path / name)
+    assert load_model(str(tmp_path)) is not load_model()
+    result = clean(DUMP, options=CleanOptions(mode="text", model_dir=str(tmp_path)))
+    assert result.status == "cleaned"

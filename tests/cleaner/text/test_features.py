@@ -6,15 +6,18 @@ import numpy as np
 
 from cleaner.text.features import (
     CHAR_SAMPLE,
+    CONTEXT_NAMES,
     CONTEXT_WINDOWS,
     NEIGHBOUR_OFFSETS,
     OWN_FEATURES,
-    STOPWORDS,
-    _token_counts,
+    OWN_NAMES,
+    SHAPE_NAMES,
     context_features,
     line_features,
 )
 from cleaner.text.segment import segment
+from cleaner.vocab.lexicons import ALL_STOPWORDS
+from cleaner.vocab.script import line_token_stats
 
 DUMP = "Home\n\nThe council met on Tuesday and approved the budget.\n\nHome"
 
@@ -28,7 +31,9 @@ def test_one_row_of_own_features_per_line() -> None:
 
 def test_prose_and_menu_entries_differ_where_it_matters() -> None:
     own = line_features(segment(DUMP))
-    words, ends_sentence, stopwords, copies = own[:, 1], own[:, 2], own[:, 4], own[:, 11]
+    column = SHAPE_NAMES.index
+    words, ends_sentence = own[:, column("log_words")], own[:, column("ends_sentence")]
+    stopwords, copies = own[:, column("stopword_share")], own[:, column("log_copies")]
     assert words[1] > words[0]
     assert ends_sentence[1] == 1.0 and ends_sentence[0] == 0.0
     assert stopwords[1] > stopwords[0]
@@ -40,7 +45,8 @@ def test_context_features_add_the_neighbourhood() -> None:
     first_pass = np.array([0.1, 0.9, 0.1], dtype=np.float32)
     context = context_features(own, first_pass)
     extra = 1 + len(NEIGHBOUR_OFFSETS) + len(CONTEXT_WINDOWS) + 2 + 4
-    assert context.shape == (3, OWN_FEATURES + extra)
+    assert context.shape == (3, OWN_FEATURES + extra) == (3, len(CONTEXT_NAMES))
+    assert len(OWN_NAMES) == OWN_FEATURES
     assert np.isfinite(context).all()
 
 
@@ -51,12 +57,24 @@ def test_empty_pages_give_empty_matrices() -> None:
 
 
 def test_page_wide_token_counts_match_each_line_tokenised_alone() -> None:
-    """`_token_counts` tokenises the whole page at once; each line must get exactly the
+    """`line_token_stats` tokenises the whole page at once; each line must get exactly the
     tokens its own sample has (case folding that grows a word, lines without words)."""
     texts = ["The council and the mayor", "STRASSE ß İstanbul", "—", "x" * (CHAR_SAMPLE + 5),
-             "le chat est là", "12 345 _under_score"]
-    n_tokens, stopwords = _token_counts(texts)
+             "le chat est là", "12 345 _under_score", "这是我们的新专辑"]
+    n_tokens, stopwords, _ = line_token_stats(texts, CHAR_SAMPLE)
     for index, text in enumerate(texts):
-        tokens = re.findall(r"\w+", text[:CHAR_SAMPLE].casefold())
-        assert n_tokens[index] == max(len(tokens), 1)
-        assert stopwords[index] == sum(token in STOPWORDS for token in tokens)
+        tokens = re.findall(r"[\u4e00-\u9fff]|[^\W\u4e00-\u9fff]+",
+                            text[:CHAR_SAMPLE].casefold())
+        assert n_tokens[index] == len(tokens)
+        assert stopwords[index] == sum(token in ALL_STOPWORDS for token in tokens)
+
+
+def test_chinese_prose_reads_as_prose() -> None:
+    lines = segment("首页\n\n中午下课，曼城茶座拿着咖啡杯一如既往地向着教室走去。这是新专辑。")
+    own = line_features(lines)
+    column = SHAPE_NAMES.index
+    assert own[1, column("log_words")] > 3  # 30-odd characters, not 1 "word"
+    assert own[1, column("ends_sentence")] == 1.0
+    assert own[1, column("stopword_share")] > own[0, column("stopword_share")]
+    assert own[1, column("unspaced_share")] == 1.0
+    assert own[1, column("punctuation_share")] > 0  # full-width marks are punctuation

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner import CleanedDocument, clean
-from cleaner.text.markdown import looks_like_markdown, markdown_to_dump
+from cleaner import CleanedDocument, CleanOptions, clean
+from cleaner.text.markdown import looks_like_markdown, markdown_to_dump, read_markdown
 
 PAGE = """[Home](https://example.com/) [News](https://example.com/news) [Sport](https://example.com/sport)
 
@@ -68,3 +68,12 @@ def test_a_markdown_page_is_cleaned_like_its_plain_dump() -> None:
     assert result.text.startswith("The river rose three metres overnight")
     assert "embankment until" in result.text and "http" not in result.text
     assert "Share on Facebook" not in result.text
+
+
+def test_a_markdown_dump_keeps_its_h1_as_the_title() -> None:
+    result = clean(PAGE.encode(), options=CleanOptions(mode="text"))
+    assert isinstance(result, CleanedDocument)
+    assert result.title == "Flood wall holds as river peaks"
+    assert "Flood wall holds as river peaks" not in result.text
+    assert read_markdown(PAGE).h1 == "Flood wall holds as river peaks"
+    assert read_markdown("Intro.\n\n## Only a subheading\n\nText.\n").h1 is None

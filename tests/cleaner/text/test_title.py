@@ -34,4 +34,4 @@ def test_title_features_have_one_row_per_candidate() -> None:
     lines = (line("Flood wall holds"), line(PROSE))
     own = line_features(lines)
     rows = t.title_features(lines, own, np.zeros(2, dtype=np.float32), 1, [0])
-    assert rows.shape == (1, own.shape[1] - (own.shape[1] - 20) + t.EXTRA_FEATURES)
+    assert rows.shape == (1, len(t.TITLE_NAMES))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.vocab import detectors as d
 from cleaner.models import BlockKind
+from cleaner.vocab import detectors as d
 
 PROSE = (
     "The council approved the new budget on Tuesday after a long debate about schools.",
@@ -167,3 +167,32 @@ def test_comment_header_tells_a_post_header_from_a_section_label() -> None:
 def test_every_listed_detector_is_a_function_of_text() -> None:
     for detector in d.DETECTORS:
         assert detector("") is None or isinstance(detector(""), BlockKind)
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("相关文章", BlockKind.RELATED),
+    ("相关文章：北京新闻 · 上海新闻", BlockKind.RELATED),  # a label heading its items
+    ("関連記事", BlockKind.RELATED),
+    ("人気記事ランキング", BlockKind.RELATED),
+    ("首页", BlockKind.NAV),
+    ("评论(3)", BlockKind.COMMENTS),
+    ("分享到", BlockKind.SHARE),
+    ("관련기사", BlockKind.RELATED),
+    ("Читайте также: новости дня", BlockKind.RELATED),
+    ("Главная", BlockKind.NAV),
+    ("اقرأ أيضا", BlockKind.RELATED),
+    ("جميع الحقوق محفوظة", BlockKind.FOOTER),
+    ("Leia também", BlockKind.RELATED),
+    ("版权所有 2006 天极网", BlockKind.FOOTER),
+])
+def test_labels_in_other_languages(line: str, kind: BlockKind) -> None:
+    assert d.detect(line) is kind
+
+
+@pytest.mark.parametrize("line", [
+    "新闻发布会在北京举行",  # starts with a menu word ("新闻"): a headline, not a menu entry
+    "中午下课，曼城茶座拿着咖啡杯一如既往地向着教室走去。",
+    "Президент подписал закон в понедельник.",
+])
+def test_prose_in_other_languages_is_left_alone(line: str) -> None:
+    assert d.detect(line) is None
