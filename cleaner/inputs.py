@@ -24,7 +24,8 @@ bytes: a bomb stops there and the page is rejected as too large.
 An entry that cannot be read (a JSONL line that is not an object, a page
 whose base64 is broken) comes out as an `InputPage` with `error` set, so the
 caller reports it and goes on. A path that does not exist, or a WARC that is
-not one, is an `InputError` for the whole run.
+not one, is an `InputError` for the whole run (a WARC cut short ends at its last whole
+record: fastwarc reads no further and says nothing).
 """
 
 from __future__ import annotations

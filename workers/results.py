@@ -26,36 +26,27 @@ SCAN_CHUNK = 500
 QUANTILES = (0.5, 0.9, 0.99)
 LABEL = 12  # the width of the label column of `cleaner results stats`
 
-# Server-side scans of a stream, SCAN_CHUNK entries per call (each call is short, so Redis
-# serves others in between; nothing of the entries crosses the wire but what matched).
-# KEYS[1] stream; ARGV: start id (exclusive after the first call), count, then the mode's own.
-_FIND_LUA = """
+# A server-side scan of a stream, newest first, SCAN_CHUNK entries per call (each call is
+# short, so Redis serves others in between; only what matched crosses the wire). KEYS[1] the
+# stream; ARGV: start id (exclusive after the first call), count, mode, needle. Mode `find`:
+# the ids of the entries whose `data` holds the needle; `count`: reason, n, reason, n, ...
+_SCAN_LUA = """
 local entries = redis.call('XREVRANGE', KEYS[1], ARGV[1], '-', 'COUNT', ARGV[2])
-local found = {}
+local mode, needle, out, counts = ARGV[3], ARGV[4], {}, {}
 for _, entry in ipairs(entries) do
   local fields = entry[2]
   for i = 1, #fields, 2 do
-    if fields[i] == 'data' and string.find(fields[i + 1], ARGV[3], 1, true) then
-      table.insert(found, entry[1])
+    local name, value = fields[i], fields[i + 1]
+    if mode == 'find' and name == 'data' and string.find(value, needle, 1, true) then
+      table.insert(out, entry[1])
+    elseif mode == 'count' and name == 'reason' then
+      counts[value] = (counts[value] or 0) + 1
     end
   end
 end
+for reason, n in pairs(counts) do table.insert(out, reason); table.insert(out, n) end
 local last = entries[#entries]
-return {last and last[1] or '', found}
-"""
-_REASONS_LUA = """
-local entries = redis.call('XREVRANGE', KEYS[1], ARGV[1], '-', 'COUNT', ARGV[2])
-local counts = {}
-for _, entry in ipairs(entries) do
-  local fields = entry[2]
-  for i = 1, #fields, 2 do
-    if fields[i] == 'reason' then counts[fields[i + 1]] = (counts[fields[i + 1]] or 0) + 1 end
-  end
-end
-local flat = {}
-for reason, n in pairs(counts) do table.insert(flat, reason); table.insert(flat, n) end
-local last = entries[#entries]
-return {last and last[1] or '', flat}
+return {last and last[1] or '', out}
 """
 
 
@@ -144,8 +135,7 @@ class ResultStore:
         self._redis = client
         self._settings = settings
         self._keys = settings.keys
-        self._find = client.register_script(_FIND_LUA)
-        self._reasons = client.register_script(_REASONS_LUA)
+        self._scan_script = client.register_script(_SCAN_LUA)
 
     def get(self, job_id: str) -> ResultMessage | None:
         payload = self._redis.get(self._keys.doc(job_id))
@@ -179,7 +169,8 @@ class ResultStore:
         needle = '"url":' + json.dumps(url, ensure_ascii=False, separators=(",", ":"))
         found: list[tuple[str, ResultMessage]] = []
         for stream in (self._keys.results, self._keys.failed):
-            for entry_id in self._scan(self._find, stream, needle):
+            for entry_id in (raw.decode() for chunk in self._scan(stream, "find", needle)
+                             for raw in chunk):
                 entries = cast(StreamEntries, self._redis.xrange(stream, entry_id, entry_id))
                 for raw_id, fields in entries:
                     entry, message = _entry(raw_id, fields)
@@ -194,20 +185,17 @@ class ResultStore:
     def failed_by_reason(self) -> dict[str, int]:
         """The failed stream's entries (one per failed job) counted by reason, in Redis."""
         counts: dict[str, int] = {}
-        start = "+"
-        while True:
-            last, flat = self._reasons(keys=[self._keys.failed], args=[start, SCAN_CHUNK])
-            for reason, n in zip(flat[::2], flat[1::2], strict=True):
+        for chunk in self._scan(self._keys.failed, "count"):
+            for reason, n in zip(chunk[::2], chunk[1::2], strict=True):
                 counts[reason.decode()] = counts.get(reason.decode(), 0) + int(n)
-            if not last:
-                return counts
-            start = "(" + last.decode()
+        return counts
 
-    def _scan(self, script: Any, stream: str, needle: str) -> Iterator[str]:
+    def _scan(self, stream: str, mode: str, needle: str = "") -> Iterator[list[bytes]]:
+        """What _SCAN_LUA gives back, chunk after chunk, from the newest entry to the oldest."""
         start = "+"
         while True:
-            last, found = script(keys=[stream], args=[start, SCAN_CHUNK, needle])
-            yield from (entry_id.decode() for entry_id in found)
+            last, out = self._scan_script(keys=[stream], args=[start, SCAN_CHUNK, mode, needle])
+            yield out
             if not last:
                 return
             start = "(" + last.decode()
