@@ -234,6 +234,7 @@ class CleanTask(Task):  # type: ignore[misc]  # celery is untyped
             # started at least time_limit ago: a later start (another worker) answers instead
             started_at = time.time() - self.settings.time_limit
             self.publisher.publish(message, started_at=started_at)
+            metrics.observe(message)  # the parent's count: the killed child's went with it
             if rest:
                 send_jobs(self.app, rest, self.settings.queue)
         except Exception as error:  # Redis is down too: the ledger keeps them for the sweeper
