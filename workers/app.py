@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import gc
+import logging
+import os
+import resource
 from typing import Any
 
 from celery import Celery, bootsteps
+from celery.signals import worker_process_init
 
 from cleaner import CleanOptions
 from cleaner.api import warm_up
@@ -28,6 +32,8 @@ def make_celery(settings: WorkerSettings, publisher: RedisPublisher | None = Non
         publisher = RedisPublisher(connect(settings.redis_url), settings)
     register_clean_task(app, settings, publisher)
     app.steps["worker"].add(warm_up_step(clean_options(settings)))
+    cap = settings.max_memory_per_child_kib * 1024
+    worker_process_init.connect(lambda **_: cap_memory_of_this_process(cap), weak=False)
     app.steps["worker"].add(metrics_step(settings))  # Prometheus, per-worker stats
     if settings.inbox_enabled or settings.heartbeat_file is not None:
         app.steps["worker"].add(inbox_step(settings))
@@ -55,3 +61,27 @@ def warm_up_step(options: CleanOptions) -> type[bootsteps.Step]:
             gc.freeze()
 
     return WarmUpStep
+
+
+log = logging.getLogger(__name__)
+
+
+def cap_memory_of_this_process(cap_bytes: int) -> None:
+    """Let a pool child grow its address space by at most 2 x `cap_bytes` past its size at fork.
+
+    Celery checks `worker_max_memory_per_child` only after a task: a page
+    that balloons (gigabytes for some markup) would take the machine first.
+    With the limit, the allocation fails inside the page's run: MemoryError,
+    which `clean` answers as `too_complex`. Twice the cap, because address
+    space runs ahead of resident memory (allocator arenas, mapped files).
+    """
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = size + 2 * cap_bytes
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (OSError, ValueError) as error:  # not Linux: the after-task check stays
+        log.warning("no memory limit for pool processes: %s", error)

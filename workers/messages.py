@@ -164,8 +164,15 @@ class Job(BaseModel):
 
     def version(self, max_bytes: int) -> str:
         """What the page is: its url and content, hashed. Two submissions of one id with
-        different versions are different pages (`IdConflict` at the producer)."""
-        return derive_job_id(self.url, self.content_bytes(max_bytes))
+        different versions are different pages (`IdConflict` at the producer).
+
+        Content that does not decode within `max_bytes` (the job will fail) is
+        versioned as sent: `raw-<sha256 of url and content>`."""
+        try:
+            return derive_job_id(self.url, self.content_bytes(max_bytes))
+        except JobError:
+            sent = f"{self.url or ''}\n{self.content}".encode("utf-8", "surrogatepass")
+            return "raw-" + hashlib.sha256(sent).hexdigest()[:24]
 
     def resolved_id(self, max_bytes: int) -> str:
         return self.id or self.version(max_bytes)

@@ -32,7 +32,6 @@ from cleaner import CleanedDocument, CleanOptions, Rejected, clean
 from workers import metrics
 from workers.conf import TASK_NAME
 from workers.messages import (
-    RETRYABLE_REASONS,
     CleanedMessage,
     FailedMessage,
     FailReason,
@@ -54,8 +53,8 @@ from workers.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
 REQUEUE_PAUSE_S = 1.0  # below any soft-to-hard margin (>= 1 s: the limits are whole seconds)
-# A failed job's message is kept in its outcome for `retry-failed` up to this size, and
-# only for a reason a retry can change: a 7 MB page must not sit in Redis for a day.
+# A failed job's message is kept in its outcome for `retry-failed` up to this size: a 7 MB
+# page must not sit in Redis twice (doc key and stream entry) for a day.
 RETRY_COPY_MAX_BYTES = 512 * 1024
 
 
@@ -157,8 +156,11 @@ def outcome_of(job_id: str, stored: StoredJob, delivery: int, settings: WorkerSe
             return _failed(job_id, error.reason, error.detail, payload, stored.version)
         return _clean(job_id, job, raw, payload, version=stored.version, settings=settings,
                       options=options)
-    except (SoftTimeLimitExceeded, MemoryError):
+    except SoftTimeLimitExceeded:
         raise
+    except MemoryError:  # past the child's memory limit (workers/app.py), outside `clean`
+        return _failed(job_id, FailReason.TOO_COMPLEX, "ran out of the memory a job may use",
+                       payload, stored.version)
     except Exception as error:  # a bug of ours: the job fails, the worker goes on
         log.error("job %s: internal error %s", job_id, type(error).__name__)
         return _failed(job_id, FailReason.INTERNAL_ERROR, type(error).__name__, payload,
@@ -203,8 +205,7 @@ def _ms_since(started: float) -> float:
 
 def _failed(job_id: str, reason: FailReason, detail: str, payload: str | None,
             version: str | None = None, **fields: Any) -> FailedMessage:
-    keep = (payload is not None and reason in RETRYABLE_REASONS
-            and len(payload) <= RETRY_COPY_MAX_BYTES)
+    keep = payload is not None and len(payload) <= RETRY_COPY_MAX_BYTES
     return FailedMessage(id=job_id, reason=reason, detail=detail, job=payload if keep else None,
                          version=version, **fields)
 

@@ -9,8 +9,8 @@ stages slow or large (elements, line breaks, attributes on one element) with
 regular expressions over the text, in tens of milliseconds for 10 MB, and
 refuses a page past any cap as `too_complex`. The caps sit 10x above the
 largest of 3,781 real pages (wcxb-dev, aeb, readability, dragnet, l3s-gn1,
-chinese-wce: at most 15,793 elements, 2,069 `<br>`); past them the engines
-took minutes and gigabytes (2 million `<br>`: 89 s and 1.7 GB; 100,000
+chinese-wce: at most 15,793 elements, 2,069 `<br>`, 39,102 attributes); past
+them the engines took minutes and gigabytes (2 million `<br>`: 89 s and 1.7 GB; 100,000
 attributes on one element: 62 s, quadratic).
 """
 
@@ -37,6 +37,7 @@ _DEEPER_THAN_PATHOLOGICAL = etree.XPath("boolean(/*" + "/*" * PATHOLOGICAL_DEPTH
 
 MAX_ELEMENTS = 200_000
 MAX_BREAKS = 20_000
+MAX_ATTRIBUTES = 400_000
 MAX_ATTRIBUTES_PER_ELEMENT = 2_000
 _START_TAG = re.compile(r"<[a-zA-Z]")
 _BREAK = re.compile(r"<br\b", re.IGNORECASE)
@@ -44,6 +45,7 @@ _BREAK = re.compile(r"<br\b", re.IGNORECASE)
 _LONG_TAG = re.compile(r"<[a-zA-Z][^>]{" + str(2 * MAX_ATTRIBUTES_PER_ELEMENT) + ",}>")
 _QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
 _ATTRIBUTE = re.compile(r"""\s+[^\s"'=<>/]+""")
+_ASSIGNED_ATTRIBUTE = re.compile(r"\s[a-zA-Z_:][-\w:.]*\s*=")
 
 
 def check_complexity(text: str) -> None:
@@ -53,6 +55,8 @@ def check_complexity(text: str) -> None:
         raise PageRejected(RejectReason.TOO_COMPLEX, f"over {MAX_ELEMENTS} elements")
     if markup > MAX_BREAKS and _more_than(MAX_BREAKS, _BREAK, text):
         raise PageRejected(RejectReason.TOO_COMPLEX, f"over {MAX_BREAKS} line breaks")
+    if text.count("=") > MAX_ATTRIBUTES and _more_than(MAX_ATTRIBUTES, _ASSIGNED_ATTRIBUTE, text):
+        raise PageRejected(RejectReason.TOO_COMPLEX, f"over {MAX_ATTRIBUTES} attributes")
     for tag in _LONG_TAG.finditer(text):
         attributes = len(_ATTRIBUTE.findall(_QUOTED.sub("", tag.group())))
         if attributes > MAX_ATTRIBUTES_PER_ELEMENT:

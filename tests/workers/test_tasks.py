@@ -21,7 +21,7 @@ from workers.messages import CleanedMessage, FailedMessage, FailReason, Job
 from workers.producer import CleanerClient
 from workers.publisher import RedisPublisher, RedisUnavailable, ResultMessage
 from workers.settings import WorkerSettings
-from workers.tasks import JobsFailed, clean_jobs, clean_options
+from workers.tasks import RETRY_COPY_MAX_BYTES, JobsFailed, clean_jobs, clean_options
 
 pytestmark = pytest.mark.integration
 MARKER = "zqxj-page-content-marker"
@@ -119,7 +119,7 @@ def test_bad_jobs_become_failed_results_with_a_reason(ledger: Ledger, payload: s
     assert failure.reason is reason
     assert detail in failure.detail
     assert MARKER not in failure.detail
-    assert failure.job is None  # a fact about the page: nothing kept to retry
+    assert failure.job == (payload if len(payload) <= RETRY_COPY_MAX_BYTES else None)
     assert (failure.clean_ms is None) is (reason in {FailReason.INVALID_JOB, FailReason.TOO_LARGE})
 
 
