@@ -61,7 +61,7 @@ RETRY_COPY_MAX_BYTES = 512 * 1024
 class JobsFailed(Exception):
     """Jobs of a message ended as failed results (published already): the task's failure.
 
-    One text argument, so Celery can pickle it from the pool child to the worker."""
+    One text argument, so Celery can hand it from the pool child to the worker."""
 
     @classmethod
     def of(cls, failures: Sequence[FailedMessage], total: int) -> JobsFailed:
