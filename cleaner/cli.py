@@ -25,7 +25,7 @@ from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, entry_points, version
 from multiprocessing import get_context
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from cleaner.api import clean, warm_up
 from cleaner.bench import dataset_files, iter_pages, run_bench
@@ -42,6 +42,7 @@ from cleaner.threads import use_one_blas_thread
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE: as a shell reports
+Subparsers = argparse._SubParsersAction[Any]  # argparse has no public name for it
 PARALLEL_WINDOW = 4  # pages in flight per process: enough to keep each busy, few in memory
 
 
@@ -159,7 +160,7 @@ def _run_schema(_args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ clean
 
 
-def _add_clean(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_clean(sub: Subparsers) -> None:
     p = sub.add_parser(
         "clean", help="clean pages: files, folders, WARC, JSONL, or - for stdin",
         description="Clean pages. PATH is a page file (.html .htm .txt .md ..., also .gz), a "
@@ -264,7 +265,7 @@ def summary(tally: Counter[str], seconds: float, skipped: Skipped, folder: Path 
 # ------------------------------------------------------------------ bench
 
 
-def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_bench(sub: Subparsers) -> None:
     p = sub.add_parser("bench", help="write score.py predictions for a dataset; print pages/s")
     p.add_argument("dataset", type=Path, metavar="DATASET_DIR")
     p.add_argument("--out", type=Path, required=True, metavar="FILE.jsonl")

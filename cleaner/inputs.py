@@ -237,7 +237,8 @@ def _jsonl_page(line: bytes, source: str, default_name: str, names: _Names,
         return InputPage(name=names.claim(default_name), source=source, error=str(exc)[:200])
     given_id = record.get("id")
     job_id = given_id if isinstance(given_id, str) and given_id else None
-    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    given_meta = record.get("meta")
+    meta: dict[str, Any] = given_meta if isinstance(given_meta, dict) else {}
     extra = {key: value for key, value in record.items() if key not in JSONL_KNOWN}
     return InputPage(
         name=names.claim(_safe_name(job_id) if job_id else default_name), source=source,

@@ -366,8 +366,8 @@ def _get(args: argparse.Namespace) -> int:
     with _store(settings_from_env()) as store:
         if args.url:
             messages = store.find_by_url(args.url)
-            for message in messages:
-                print(message.model_dump_json(exclude_none=True))
+            for found in messages:
+                print(found.model_dump_json(exclude_none=True))
             if not messages:
                 print(f"cleaner: no outcome with url {args.url} in the results and failed "
                       "streams", file=sys.stderr)

@@ -247,7 +247,7 @@ class RedisCollector:
 
     def _groups(self, stream: str) -> list[dict[str, Any]]:
         try:
-            infos = cast(list[dict[str, Any]], self._redis.xinfo_groups(stream))
+            infos: list[dict[str, Any]] = self._redis.xinfo_groups(stream)
         except redis.ResponseError:  # no such stream yet (nothing written): no group
             return []
         newest = cast(list[Any], self._redis.xrevrange(stream, count=1))
@@ -311,7 +311,7 @@ def metrics_step(settings: WorkerSettings) -> type[bootsteps.StartStopStep]:
             from prometheus_client.multiprocess import MultiProcessCollector  # noqa: PLC0415
 
             client = connect(str(settings.redis_url))
-            pool_counts = MultiProcessCollector(None, path=self._dir)
+            pool_counts = MultiProcessCollector(None, path=self._dir)  # type: ignore[no-untyped-call]
             if settings.metrics_port is not None:
                 registry = CollectorRegistry()
                 registry.register(pool_counts)

@@ -247,7 +247,8 @@ class ResultStore:
             for name in names:
                 pipe.hgetall(worker_key(self._keys, name))
             hashes = pipe.execute()
-        workers, histograms = [], {"clean": {}, "end_to_end": {}}
+        workers: list[WorkerStats] = []
+        histograms: dict[str, dict[float, float]] = {"clean": {}, "end_to_end": {}}
         for name, raw in zip(names, hashes, strict=True):
             values = {k.decode(): float(v) for k, v in raw.items()}
             failed = {k.removeprefix("failed:"): round(v) for k, v in values.items()
