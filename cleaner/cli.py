@@ -25,7 +25,7 @@ from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, entry_points, version
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeAlias
 
 from cleaner.api import clean, warm_up
 from cleaner.bench import dataset_files, iter_pages, run_bench
@@ -42,7 +42,7 @@ from cleaner.threads import use_one_blas_thread
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE: as a shell reports
-Subparsers = argparse._SubParsersAction[Any]  # argparse has no public name for it
+Subparsers: TypeAlias = "argparse._SubParsersAction[Any]"  # argparse names it privately
 PARALLEL_WINDOW = 4  # pages in flight per process: enough to keep each busy, few in memory
 
 
