@@ -151,7 +151,8 @@ def _read_file(path: Path, relative: str, names: _Names, max_bytes: int) -> Iter
     elif kind == "jsonl":
         yield from _read_jsonl(path, base, names, max_bytes)
     else:
-        yield InputPage(name=names.claim(base), source=str(path), raw=_read_bytes(path, max_bytes))
+        yield InputPage(name=names.claim(base), source=shown(path),
+                        raw=_read_bytes(path, max_bytes))
 
 
 def _kind(path: Path) -> str | None:
@@ -203,7 +204,7 @@ def _read_warc(path: Path, base: str, names: _Names, max_bytes: int) -> Iterator
             for n, record in enumerate(records, start=1):
                 headers = record.headers
                 yield InputPage(
-                    name=names.claim(f"{base}/{n:05d}"), source=f"{path}#{n}",
+                    name=names.claim(f"{base}/{n:05d}"), source=f"{shown(path)}#{n}",
                     raw=record.reader.read(max_bytes + 1),
                     url=headers.get("WARC-Target-URI") or None,
                     fetched_at=headers.get("WARC-Date") or None,
@@ -222,7 +223,8 @@ def _read_jsonl(path: Path, base: str, names: _Names, max_bytes: int) -> Iterato
     with opener(path, "rb") as stream:
         for line_number, line in enumerate(stream, start=1):
             if line.strip():
-                yield _jsonl_page(line, f"{path}:{line_number}", f"{base}/{line_number:05d}",
+                yield _jsonl_page(line, f"{shown(path)}:{line_number}",
+                                  f"{base}/{line_number:05d}",
                                   names, max_bytes)
 
 
@@ -284,6 +286,12 @@ def _text(record: dict[str, Any], *keys: str) -> str | None:
 # ------------------------------------------------------------------ names
 
 
+def shown(path: Path | str) -> str:
+    """A path as text any output can carry: bytes that are not UTF-8 (a file name from
+    another system) become U+FFFD instead of surrogates that no UTF-8 file can take."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _safe_name(text: str) -> str:
     """A name usable as a relative file path: no `..`, no absolute path, plain characters."""
     parts = [NAME_UNSAFE.sub("_", part) for part in text.split("/")]
@@ -297,6 +305,7 @@ class _Names:
         self._taken: set[str] = set()
 
     def claim(self, wanted: str) -> str:
+        wanted = shown(wanted)
         name, n = wanted, 1
         while name in self._taken:
             n += 1

@@ -6,6 +6,7 @@ import base64
 import gzip
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,13 @@ def test_a_file_that_is_not_a_warc_is_an_input_error(tmp_path: Path) -> None:
     assert len(list(read_inputs([str(cut)], max_bytes=10_000_000))) < 3
     with pytest.raises(InputError, match="no such file"):
         list(read_inputs([str(tmp_path / "nope")], max_bytes=10))
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_not_fatal(tmp_path: Path) -> None:
+    folder = os.fsencode(tmp_path / "d")
+    os.mkdir(folder)
+    with open(folder + b"/\xff.html", "wb") as page:
+        page.write(b"<p>x</p>")
+    [page] = read_inputs([str(tmp_path / "d")], max_bytes=100)
+    assert page.name == "\ufffd" and page.source.endswith("/\ufffd.html")
+    page.source.encode()  # any UTF-8 output (the manifest, JSON lines) can take it
