@@ -38,7 +38,7 @@ from workers.messages import CleanedMessage, FailReason, Job, JobError, JobTooLa
 from workers.process import WORKER_COMMAND, WorkerStartError
 from workers.producer import CleanerClient, IdConflict, SubmitError
 from workers.publisher import ResultMessage, connect
-from workers.results import DEFAULT_RETRY_REASONS, ResultStore, as_json
+from workers.results import DEFAULT_RETRY_REASONS, ResultStore, UnreadableResult, as_json
 from workers.runner import page_files, print_inspection, print_report, run_pages
 from workers.settings import Keys, WorkerSettings
 
@@ -66,10 +66,9 @@ def _guarded(handler: Handler) -> Handler:
     def guarded(args: argparse.Namespace) -> int:
         try:
             return int(handler(args))
-        except (EmbeddedRedisError, WorkerStartError, JobError, SubmitError) as exc:
+        except (EmbeddedRedisError, WorkerStartError, JobError, SubmitError,
+                UnreadableResult) as exc:
             raise CommandError(str(exc)) from None
-        except ValidationError as exc:
-            raise CommandError(f"bad CLEANER_* setting: {_one_line(exc)}") from None
         except (redis.ConnectionError, redis.TimeoutError, OperationalError) as exc:
             raise CommandError(f"cannot reach Redis ({_first_line(exc)}); is it running, and "
                                "is CLEANER_REDIS_URL right?") from None
@@ -93,7 +92,10 @@ def _first_line(exc: BaseException) -> str:
 
 def settings_from_env(*, need_url: bool = False) -> WorkerSettings:
     """The settings, with CLEANER_REDIS_URL checked: a URL Redis can take, or unset."""
-    settings = WorkerSettings.from_env()
+    try:
+        settings = WorkerSettings.from_env()
+    except ValidationError as exc:
+        raise CommandError(f"bad CLEANER_* setting: {_one_line(exc)}") from None
     url = settings.redis_url
     if url is not None and urlsplit(url).scheme not in REDIS_SCHEMES:
         raise CommandError(f"CLEANER_REDIS_URL must start with redis://, rediss:// or unix://, "
@@ -344,11 +346,19 @@ def _tail(args: argparse.Namespace) -> int:
     with _store(settings_from_env()) as store:
         entries = store.tail(args.n)
         for entry_id, message in entries:
-            print(_tail_line(entry_id, message, whole=args.json), flush=True)
+            _print_entry(entry_id, message, whole=args.json)
         if args.follow:  # until Ctrl-C
             for entry_id, message in store.follow(entries[-1][0] if entries else "$"):
-                print(_tail_line(entry_id, message, whole=args.json), flush=True)
+                _print_entry(entry_id, message, whole=args.json)
     return EXIT_OK
+
+
+def _print_entry(entry_id: str, message: ResultMessage | UnreadableResult, *,
+                 whole: bool) -> None:
+    if isinstance(message, UnreadableResult):  # say so, and go on with the next entry
+        print(f"cleaner: {message}", file=sys.stderr)
+    else:
+        print(_tail_line(entry_id, message, whole=whole), flush=True)
 
 
 def _tail_line(entry_id: str, message: ResultMessage, *, whole: bool) -> str:
@@ -384,7 +394,9 @@ def _get(args: argparse.Namespace) -> int:
 def _failed(args: argparse.Namespace) -> int:
     with _store(settings_from_env()) as store:
         for entry_id, message in store.tail(args.n, failed=True):
-            if args.json:
+            if isinstance(message, UnreadableResult):
+                print(f"cleaner: {message}", file=sys.stderr)
+            elif args.json:
                 print(as_json(message))
             elif message.status == "failed":
                 print(f"{entry_id}  {message.id}  {message.url or '-'}  {message.reason.value}  "

@@ -50,6 +50,21 @@ return {last and last[1] or '', out}
 """
 
 
+class UnreadableResult(Exception):
+    """A stored outcome this version cannot read (written by another version, or damaged).
+
+    Stream readers hand it back in the place of the entry, so a listing goes on past it;
+    `get` raises it."""
+
+    def __init__(self, where: str, error: Exception) -> None:
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        super().__init__(f"{where} cannot be read by this version: {reason[:200]}")
+        self.where = where
+
+
+Entry = tuple[str, "ResultMessage | UnreadableResult"]
+
+
 class Resubmitter(Protocol):
     """What retry-failed needs of a producer (CleanerClient)."""
 
@@ -138,21 +153,27 @@ class ResultStore:
         self._scan_script = client.register_script(_SCAN_LUA)
 
     def get(self, job_id: str) -> ResultMessage | None:
+        """The job's outcome, None if it has none; UnreadableResult if it cannot be read."""
         payload = self._redis.get(self._keys.doc(job_id))
-        return None if payload is None else decode_result(payload)
+        if payload is None:
+            return None
+        try:
+            return decode_result(payload)
+        except (ValueError, RecursionError) as error:  # pydantic's ValidationError included
+            raise UnreadableResult(f"the outcome of {job_id}", error) from None
 
     def outcomes(self, job_ids: list[str]) -> dict[str, ResultMessage]:
         """The outcomes that exist among `job_ids`, in one round trip."""
         payloads = self._redis.mget([self._keys.doc(job_id) for job_id in job_ids])
         return {job_id: decode_result(p) for job_id, p in zip(job_ids, payloads, strict=True) if p}
 
-    def tail(self, count: int, *, failed: bool = False) -> list[tuple[str, ResultMessage]]:
+    def tail(self, count: int, *, failed: bool = False) -> list[Entry]:
         """The last `count` entries of the results (or failed) stream, oldest first."""
         stream = self._keys.failed if failed else self._keys.results
         entries = cast(StreamEntries, self._redis.xrevrange(stream, count=count))
         return [_entry(entry_id, fields) for entry_id, fields in reversed(entries)]
 
-    def follow(self, after: str = "$", block_ms: int = 5000) -> Iterator[tuple[str, ResultMessage]]:
+    def follow(self, after: str = "$", block_ms: int = 5000) -> Iterator[Entry]:
         """New results as they are published (XREAD BLOCK), forever."""
         while True:
             reply = self._redis.xread({self._keys.results: after}, block=block_ms, count=100)
@@ -174,6 +195,8 @@ class ResultStore:
                 entries = cast(StreamEntries, self._redis.xrange(stream, entry_id, entry_id))
                 for raw_id, fields in entries:
                     entry, message = _entry(raw_id, fields)
+                    if isinstance(message, UnreadableResult):
+                        continue
                     document = getattr(message, "document", {})
                     if url in (message.url, document.get("url")):
                         found.append((entry, message))
@@ -278,8 +301,7 @@ class ResultStore:
             if message.reason not in wanted or message.job is None:
                 continue
             doc_key = self._keys.doc(message.id)
-            current = self._redis.get(doc_key)
-            if current is not None and decode_result(current).status == "failed":
+            if self._failed_outcome(message.id):
                 self._redis.delete(doc_key)
             producer.submit_raw(message.job, message.id)
             with self._redis.pipeline(transaction=True) as pipe:
@@ -288,6 +310,14 @@ class ResultStore:
                 pipe.execute()
             retried.append(message)
         return retried
+
+    def _failed_outcome(self, job_id: str) -> bool:
+        """Whether the job's current outcome is a failure (one it cannot read is left alone)."""
+        try:
+            current = self.get(job_id)
+        except UnreadableResult:
+            return False
+        return current is not None and current.status == "failed"
 
     def _iter_failed(self) -> Iterator[tuple[str, FailedMessage]]:
         """The failed entries present now; not those added while iterating (by our retries)."""
@@ -319,8 +349,12 @@ def _entry_order(entry_id: str) -> tuple[int, int]:
     return int(ms), int(seq or 0)
 
 
-def _entry(entry_id: bytes, fields: dict[bytes, bytes]) -> tuple[str, ResultMessage]:
-    return entry_id.decode(), decode_result(fields[b"data"])
+def _entry(entry_id: bytes, fields: dict[bytes, bytes]) -> Entry:
+    """A stream entry's id and message; an UnreadableResult in its place if it cannot be read."""
+    try:
+        return entry_id.decode(), decode_result(fields[b"data"])
+    except (KeyError, ValueError, RecursionError) as error:
+        return entry_id.decode(), UnreadableResult(f"entry {entry_id.decode()}", error)
 
 
 def as_json(message: ResultMessage) -> str:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 import redis
 
+from cleaner.cli import main as cleaner_main
 from workers.messages import CleanedMessage, FailedMessage, FailReason, Job
 from workers.metrics import LATENCY_BUCKETS, WorkerCounts, flush, percentile
 from workers.producer import CleanerClient
 from workers.publisher import RedisPublisher
-from workers.results import ResultStore
+from workers.results import ResultStore, UnreadableResult
 from workers.settings import WorkerSettings
 
 pytestmark = pytest.mark.integration
@@ -103,3 +104,27 @@ def test_percentile_interpolates_within_a_bucket() -> None:
     assert percentile(buckets, 0.75) == pytest.approx(0.3)
     assert percentile({}, 0.5) is None
     assert percentile({1.0: 0.0, float("inf"): 3.0}, 0.5) == 1.0  # past the last bound
+
+
+def test_an_entry_this_version_cannot_read_is_reported_and_the_listing_goes_on(
+    redis_db: redis.Redis, unit_settings: WorkerSettings, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    keys = unit_settings.keys
+    submitted(redis_db, unit_settings, "good")
+    redis_db.xadd(keys.results, {"id": "odd", "data": '{"status": "cleaned", "from": "v9"}'})
+    RedisPublisher(redis_db, unit_settings).publish(CleanedMessage(id="good", document={}))
+    redis_db.set(keys.doc("odd"), "{not json")
+    store = ResultStore(redis_db, unit_settings)
+    odd, good = (message for _entry, message in store.tail(5))
+    assert isinstance(odd, UnreadableResult) and "cannot be read" in str(odd)
+    assert isinstance(good, CleanedMessage)
+    with pytest.raises(UnreadableResult):
+        store.get("odd")
+    for name, value in unit_settings.to_env().items():
+        monkeypatch.setenv(name, value)
+    assert cleaner_main(["results", "tail"]) == 0
+    out, err = capsys.readouterr()
+    assert "  good  " in out and err.startswith("cleaner: entry ") and err.count("\n") == 1
+    assert cleaner_main(["results", "get", "odd"]) == 2
+    assert capsys.readouterr().err.startswith("cleaner: the outcome of odd cannot be read")
