@@ -22,7 +22,7 @@ from workers.settings import WorkerSettings
 # redis-py types replies as unions of every protocol's shapes; these are ours (RESP2, bytes)
 StreamEntries = list[tuple[bytes, dict[bytes, bytes]]]
 RATE_WINDOW_BUCKETS = 6  # the rate is over the last minute of finished jobs, this 10 s included
-SCAN_CHUNK = 500
+SCAN_CHUNK = 200  # entries per call: a failed entry keeps its job (up to 512 KB)
 QUANTILES = (0.5, 0.9, 0.99)
 LABEL = 12  # the width of the label column of `cleaner results stats`
 
