@@ -316,8 +316,12 @@ def metrics_step(settings: WorkerSettings) -> type[bootsteps.StartStopStep]:
                 registry = CollectorRegistry()
                 registry.register(pool_counts)
                 registry.register(RedisCollector(client, settings))
-                self._server, _ = start_http_server(settings.metrics_port, registry=registry)
-                log.info("metrics: http://0.0.0.0:%s/metrics", settings.metrics_port)
+                try:
+                    self._server, _ = start_http_server(settings.metrics_port, registry=registry)
+                    log.info("metrics: http://0.0.0.0:%s/metrics", settings.metrics_port)
+                except OSError as exc:  # the port is taken: clean pages anyway, say so
+                    log.error("metrics: cannot serve on port %s (%s): no /metrics",
+                              settings.metrics_port, exc.strerror or exc)
             self._thread = threading.Thread(
                 target=_flush_loop, args=(client, settings.keys, worker.hostname, pool_counts,
                                           self._stop), name="cleaner-metrics", daemon=True)
