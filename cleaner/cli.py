@@ -18,9 +18,10 @@ import os
 import signal
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, entry_points, version
 from multiprocessing import get_context
@@ -217,15 +218,17 @@ def clean_all(pages: Iterable[InputPage], options: CleanOptions,
     warm_up(options)
     with ProcessPoolExecutor(processes, mp_context=get_context("fork"),
                              initializer=_init_child) as pool:
-        in_flight: list[tuple[InputPage, Future[CleanedDocument | Rejected] | None]] = []
+        in_flight: InFlight = deque()
         try:
             for page in pages:
                 future = None if page.error else pool.submit(_clean_page, page, options)
                 in_flight.append((page, future))
-                if len(in_flight) >= processes * PARALLEL_WINDOW:
-                    yield _finish(*in_flight.pop(0))
-            while in_flight:
-                yield _finish(*in_flight.pop(0))
+                yield from _finished(in_flight, keep=processes * PARALLEL_WINDOW - 1)
+            yield from _finished(in_flight, keep=0)
+        except BrokenProcessPool:  # a child was killed (the OOM killer): name the suspects
+            names = ", ".join(page.name for page, _future in in_flight)
+            raise UsageError(f"a cleaning process died on one of: {names} (out of memory?); "
+                             "`--parallel 1` names the page") from None
         finally:  # stopped early (a closed pipe, Ctrl-C): drop the pages not started
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -235,8 +238,16 @@ def _init_child() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops
 
 
-def _finish(page: InputPage, future: Future[CleanedDocument | Rejected] | None) -> Outcome:
-    return Outcome(page, None if future is None else future.result())
+InFlight = deque[tuple[InputPage, "Future[CleanedDocument | Rejected] | None"]]
+
+
+def _finished(in_flight: InFlight, *, keep: int) -> Iterator[Outcome]:
+    """The oldest pages' outcomes, in order, until `keep` are left in flight."""
+    while len(in_flight) > keep:
+        page, future = in_flight[0]
+        outcome = Outcome(page, None if future is None else future.result())
+        in_flight.popleft()  # only once it has its outcome: a dead child names it
+        yield outcome
 
 
 def _clean_page(page: InputPage, options: CleanOptions) -> CleanedDocument | Rejected:
