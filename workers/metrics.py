@@ -119,7 +119,10 @@ def install(directory: str) -> None:
     """Multiprocess mode in `directory`, then the metrics: call before the pool forks."""
     global _metrics  # noqa: PLW0603  # one set of metrics per process, inherited by the children
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
-    from prometheus_client import Counter, Histogram  # noqa: PLC0415  # after the variable
+    from prometheus_client import Counter, Histogram, values  # noqa: PLC0415  # after the variable
+
+    if not getattr(values.ValueClass, "_multiprocess", False):  # imported before us, somewhere
+        values.ValueClass = values.get_value_class()  # what its import would have chosen now
 
     _metrics = _Metrics(
         jobs=Counter("cleaner_jobs", "Job runs by outcome; failures by reason",
