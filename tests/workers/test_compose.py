@@ -78,3 +78,22 @@ def test_the_image_is_non_root_and_runs_the_worker_in_exec_form() -> None:
     [cmd] = re.findall(r"^CMD (\[.*\])$", dockerfile, flags=re.MULTILINE)
     assert json.loads(cmd) == list(WORKER_COMMAND)
     assert "slim" in dockerfile.split("FROM")[-1].splitlines()[0]
+
+
+def test_redis_has_a_password_and_a_memory_limit_and_flower_has_auth(
+    compose: dict[str, Any]
+) -> None:
+    """Finding 12 and 3: no open Redis, no open Flower, no Redis growing until OOM-killed."""
+    services = compose["services"]
+    command = services["redis"]["command"]
+    assert command[command.index("--requirepass") + 1].startswith("${REDIS_PASSWORD:?")
+    assert re.fullmatch(r"\$\{REDIS_MAXMEMORY:-\d+[mg]b\}",
+                        command[command.index("--maxmemory") + 1])
+    url = services["worker"]["environment"]["CLEANER_REDIS_URL"]
+    assert url.startswith("redis://:${REDIS_PASSWORD:?") and url.endswith("@redis:6379/0")
+    flower = services["flower"]["environment"]
+    assert flower["CELERY_BROKER_URL"] == url  # one URL for every service
+    assert flower["FLOWER_BASIC_AUTH"].startswith("${FLOWER_BASIC_AUTH:?")
+    assert not any("--broker" in part for part in services["flower"]["command"])
+    for name in ("redis", "worker"):
+        assert services[name]["mem_limit"], name

@@ -11,6 +11,8 @@ import contextlib
 import hashlib
 import json
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,7 +51,7 @@ def edge_fleet(redis_server: EmbeddedRedis, tmp_path_factory: pytest.TempPathFac
     redis.Redis(port=redis_server.port, db=7).flushdb()
     settings = reliability_settings(f"redis://127.0.0.1:{redis_server.port}/7",
                                     key_prefix="edge", queue="edge", inbox_enabled=True,
-                                    results_maxlen=20)
+                                    results_maxlen=20, task_events=True)
     client = CleanerClient(settings)
     with start_worker(settings, tmp_path_factory.mktemp("edge-worker")) as worker:
         yield settings, client, worker
@@ -137,6 +139,29 @@ def test_no_page_content_reaches_the_log(edge: Any) -> None:
     assert isinstance(outcome, FailedMessage) and outcome.reason is FailReason.INVALID_JOB
     assert MARKER not in worker.log_path.read_text(errors="replace")
     assert MARKER not in outcome.detail
+
+
+def test_a_failed_job_shows_as_failed_in_celery_events(edge: Any) -> None:
+    """Issue 16: `celery events --dump` sees a failed result as a failed task, with its reason."""
+    settings, client, worker = edge
+    dump = subprocess.Popen(
+        [sys.executable, "-m", "celery", f"--broker={settings.redis_url}", "events", "--dump"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(3)  # connected and listening before the tasks run
+        [good] = article_jobs(1, tag="events")
+        ids = [client.submit(good), client.submit(Job.from_content(b"   ", id="events-empty"))]
+        outcomes_of(settings, client, ids)
+        time.sleep(2)
+    finally:
+        dump.send_signal(signal.SIGINT)
+        out, _ = dump.communicate(timeout=30)
+    failed = [line for line in out.splitlines() if "task failed" in line]
+    assert len(failed) == 1, out[-2000:]
+    assert "JobsFailed" in failed[0] and "events-empty empty" in failed[0]
+    assert any("task succeeded" in line and "events-0" in line for line in out.splitlines())
+    assert "raised expected: JobsFailed('1 of 1 jobs failed: events-empty empty')" in (
+        worker.log_path.read_text(errors="replace"))
 
 
 def test_a_full_redis_refuses_new_jobs_and_workers_stay_up(tmp_path: Path) -> None:
