@@ -97,6 +97,7 @@ def test_the_service_walkthrough_runs_step_by_step(tmp_path: Path) -> None:
     assert "crawl/00003" in out  # enqueue printed each input beside its id
 
 
+@pytest.mark.integration  # real processes, ~10 s: out of the fast part of the suite
 def test_the_readme_command_line_examples_run_as_written(
     tmp_path: Path, article_html: bytes, article_text: bytes
 ) -> None:
