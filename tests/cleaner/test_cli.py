@@ -137,6 +137,7 @@ def test_jsonl_input_maps_fields_and_reports_a_bad_line(
     assert records[2]["status"] == "cleaned"
 
 
+@pytest.mark.integration  # a real process
 def test_warc_with_output_dir_and_parallel_writes_one_document_per_response(
     tmp_path: Path,
 ) -> None:
@@ -155,6 +156,7 @@ def test_warc_with_output_dir_and_parallel_writes_one_document_per_response(
         "3 cleaned, 0 rejected; written to " + f"{out}/ (manifest.jsonl)")
 
 
+@pytest.mark.integration  # a real process
 def test_a_closed_pipe_ends_the_run_quietly(tmp_path: Path) -> None:
     pages = REPO / "fixtures" / "pages"
     shell = f"{sys.executable} -m cleaner clean {pages} --format text | head -1; " \
