@@ -110,6 +110,7 @@ def test_a_bad_command_line_is_one_line_and_a_non_zero_exit(
     assert "Traceback" not in err
 
 
+@pytest.mark.integration  # real processes
 @pytest.mark.parametrize("argv", [["worker", "-n", "w1@%h", "--concurrency", "1", "-E"],
                                   ["results", "stats"], ["enqueue", "-"]])
 def test_a_bad_redis_url_is_one_line_from_a_real_process(argv: list[str]) -> None:
