@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import redis
 from kombu.exceptions import OperationalError
 from pydantic import ValidationError
+from redis.connection import parse_url
 
 from cleaner.cli import (
     UsageError,
@@ -33,6 +34,7 @@ from cleaner.cli import (
 )
 from cleaner.inputs import InputPage, Skipped, check_paths, read_inputs
 from cleaner.progress import progress
+from workers.conf import celery_conf, redact_url
 from workers.embedded import EmbeddedRedis, EmbeddedRedisError, redis_cli_binary
 from workers.messages import CleanedMessage, FailReason, Job, JobError, JobTooLarge
 from workers.process import WORKER_COMMAND, WorkerStartError
@@ -97,20 +99,31 @@ def settings_from_env(*, need_url: bool = False) -> WorkerSettings:
     except ValidationError as exc:
         raise CommandError(f"bad CLEANER_* setting: {_one_line(exc)}") from None
     url = settings.redis_url
-    if url is not None and urlsplit(url).scheme not in REDIS_SCHEMES:
-        raise CommandError(f"CLEANER_REDIS_URL must start with redis://, rediss:// or unix://, "
-                           f"got {_masked(url)!r}")
+    if url is not None:
+        _check_url(url, settings)
     if need_url and url is None:
         raise CommandError("CLEANER_REDIS_URL is not set: export CLEANER_REDIS_URL=redis://HOST:"
                            "6379/0 (or `cleaner run PATH`, which needs no server)")
     return settings
 
 
-def _masked(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password:
-        return url.replace(f":{parts.password}@", ":***@")
-    return url
+def _check_url(url: str, settings: WorkerSettings) -> None:
+    """CommandError unless redis-py and Celery both take the URL (scheme, port, TLS options)."""
+    if urlsplit(url).scheme not in REDIS_SCHEMES:
+        raise CommandError(f"CLEANER_REDIS_URL must start with redis://, rediss:// or unix://, "
+                           f"got {_shown_url(url)!r}")
+    try:
+        parse_url(url)
+        celery_conf(settings)
+    except ValueError as exc:
+        raise CommandError(f"CLEANER_REDIS_URL {_shown_url(url)!r}: {exc}") from None
+
+
+def _shown_url(url: str) -> str:
+    try:
+        return redact_url(url)
+    except ValueError:  # not even a URL's shape (a bad port): show no part that may be secret
+        return urlsplit(url).scheme + "://..."
 
 
 # ------------------------------------------------------------------ run

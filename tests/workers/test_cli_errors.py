@@ -60,6 +60,9 @@ CASES: list[tuple[list[str], dict[str, str]]] = [
     (["results", "stats"], {}),  # no URL, no embedded data
     (["results", "stats"], BAD_URL),
     (["results", "stats"], NO_SERVER),
+    (["results", "stats"], {"CLEANER_REDIS_URL": "redis://host:abc/0"}),
+    (["results", "stats"], {"CLEANER_REDIS_URL": "redis://:secret@host:99999/0"}),
+    (["results", "stats"], {"CLEANER_REDIS_URL": "rediss://h:1/0?ssl_cert_reqs=maybe"}),
     (["results", "tail", "-n", "0"], NO_SERVER),
     (["results", "tail"], NO_SERVER),
     (["results", "get"], NO_SERVER),
@@ -108,6 +111,7 @@ def test_a_bad_command_line_is_one_line_and_a_non_zero_exit(
     assert code not in (0, None), err
     assert len(err.strip().splitlines()) == 1, err
     assert "Traceback" not in err
+    assert "secret" not in err  # a password never reaches the terminal
 
 
 @pytest.mark.integration  # real processes
