@@ -46,6 +46,7 @@ from workers.settings import Keys, WorkerSettings
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2
 REDIS_SCHEMES = ("redis", "rediss", "unix")
+MAX_SOURCE_CHARS = 256  # Job.source's max_length
 Subparsers = argparse._SubParsersAction  # argparse has no public name for it
 Handler = Callable[[argparse.Namespace], int]
 
@@ -84,8 +85,16 @@ def _guarded(handler: Handler) -> Handler:
 
 
 def _one_line(error: ValidationError) -> str:
-    return "; ".join(f"CLEANER_{'.'.join(map(str, e['loc'])).upper() or 'SETTINGS'}: {e['msg']}"
-                     for e in error.errors(include_url=False, include_input=False))
+    return _problems(error, prefix="CLEANER_", upper=True)
+
+
+def _problems(error: ValidationError, *, prefix: str = "", upper: bool = False) -> str:
+    """`field: what is wrong; ...` on one line, without the values (they may be pages)."""
+    problems = []
+    for item in error.errors(include_url=False, include_input=False):
+        where = ".".join(map(str, item["loc"])) or "settings"
+        problems.append(f"{prefix}{where.upper() if upper else where}: {item['msg']}")
+    return "; ".join(problems)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -168,7 +177,8 @@ def _add_enqueue(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p.add_argument("--jsonl", type=Path, metavar="FILE",
                    help="job messages as they are, one per line (workers/schemas/job.schema.json)"
                         "; the workers validate them")
-    p.add_argument("--source", default="cleaner enqueue", help="the jobs' `source` field")
+    p.add_argument("--source", type=_source, default="cleaner enqueue",
+                   help="the jobs' `source` field (at most 256 characters)")
     p.add_argument("--force", action="store_true",
                    help="clean again pages that already have an outcome (a new run, a new "
                         "document), instead of getting the old one back")
@@ -191,6 +201,13 @@ class _Tally:
         not_sent = f", {self.not_sent} inputs not sent (above)" if self.not_sent else ""
         return (f"cleaner: {self.sent} jobs submitted in {seconds:.1f} s{known}{not_sent}; "
                 "`cleaner results stats` follows them")
+
+
+def _source(text: str) -> str:
+    """An argparse type: the jobs' `source`, as long as the job schema allows."""
+    if len(text) > MAX_SOURCE_CHARS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_SOURCE_CHARS} characters, got {len(text)}")
+    return text
 
 
 def _enqueue(args: argparse.Namespace) -> int:
@@ -225,7 +242,12 @@ def _enqueue_pages(sender: _Sender, paths: list[str], source: str, max_bytes: in
             reason = page.error or f"{len(page.raw) - 1}+ bytes, above the cap of {max_bytes}"
             print(f"cleaner: {page.source}: not sent: {reason}", file=sys.stderr)
             continue
-        batch.append((page, _job(page, source)))
+        try:
+            batch.append((page, _job(page, source)))
+        except ValidationError as exc:  # a field the job schema refuses (an id, a date, ...)
+            sender.tally.not_sent += 1
+            print(f"cleaner: {page.source}: not sent: {_problems(exc)}", file=sys.stderr)
+            continue
         if len(batch) >= ENQUEUE_BATCH:
             sender.submit(batch)
             batch = []

@@ -4,6 +4,7 @@ reached, since each case fails before it. A few cases run as real subprocesses t
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -126,3 +127,20 @@ def test_a_bad_redis_url_is_one_line_from_a_real_process(argv: list[str]) -> Non
     assert done.stderr.decode().splitlines() == [
         "cleaner: CLEANER_REDIS_URL must start with redis://, rediss:// or unix://, "
         "got 'http://foo'"]
+
+
+def test_enqueue_reports_each_page_the_job_schema_refuses_and_goes_on(
+    places: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("CLEANER_REDIS_URL", NO_SERVER["CLEANER_REDIS_URL"])
+    lines = [{"id": "a b", "html": "<p>x</p>"}, {"html": "<p>y</p>", "url": "u" * 9000},
+             {"html": "<p>y</p>", "fetched_at": "yesterday"}, "not json"]
+    jsonl = tmp_path / "bad.jsonl"
+    jsonl.write_text("\n".join(json.dumps(line) if isinstance(line, dict) else line
+                               for line in lines) + "\n")
+    assert main(["enqueue", str(jsonl)]) == 1  # nothing reached Redis: nothing to send
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(": not sent: ")[1].split(":")[0] for line in err[:4]] == [
+        "id", "url", "fetched_at", "Expecting value"]
+    assert err[4].startswith("cleaner: 0 jobs submitted") and "4 inputs not sent" in err[4]
