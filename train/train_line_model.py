@@ -64,6 +64,9 @@ def main() -> None:
     parser.add_argument("--renderers", default=",".join(RENDERERS))
     parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--per-page", type=int, default=3)
+    parser.add_argument("--scores", type=Path,
+                        help="also save the out-of-fold line scores here (.npz, for "
+                             "train.train_title_model)")
     args = parser.parse_args()
     use_one_blas_thread()  # small matrices: BLAS threads only contend (6x slower here)
     start = time.time()
@@ -72,6 +75,10 @@ def main() -> None:
     dumps = load_dumps(files)
     print(f"{len(dumps)} dumps loaded in {time.time() - start:.0f}s", flush=True)
     oof1, oof2 = fit_dumps(dumps, args.out)
+    if args.scores:
+        np.savez_compressed(args.scores, paths=np.array([str(d.file.path) for d in dumps]),
+                            oof1=np.concatenate(oof1), oof2=np.concatenate(oof2),
+                            sizes=np.array([len(d.lines) for d in dumps]))
     renderer_of = [dump.file.path.parents[2].name for dump in dumps]
     for threshold in (0.3, 0.4, 0.5):
         for renderer in sorted(set(renderer_of)):

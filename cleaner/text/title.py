@@ -4,8 +4,9 @@ Candidates are the lines within `TITLE_LOOKBACK` above the article's first
 paragraph. Each is scored by a small MLP over what survives re-rendering the page
 (a browser's innerText, Markdown, a text-only scraper all show it): its own shape
 features, its distance to the article, its rank among candidates, the line model's
-scores, its neighbours, and whether the page shows its words again (sites repeat the
-headline in breadcrumbs, share texts and a "Site | Title" line). Blank lines are not
+scores, its neighbours, whether the page shows its words again (sites repeat the
+headline in breadcrumbs, share texts and a "Site | Title" line), and how many of its
+words the article's first lines use. Blank lines are not
 read: each renderer puts them elsewhere. The best candidate above `MIN_TITLE_SCORE`
 is the title. Trained by `train/train_title_model.py`.
 """
@@ -19,9 +20,9 @@ import numpy as np
 from cleaner.models import BlockKind
 from cleaner.text.features import SHAPE_FEATURES, SHAPE_NAMES
 from cleaner.text.segment import Line
-from cleaner.vocab.lexicons import norm
+from cleaner.vocab.lexicons import ALL_STOPWORDS, norm
 from cleaner.vocab.modelfile import Mlp, load_arrays, mlp_from_arrays, schema_hash
-from cleaner.vocab.script import PARAGRAPH_ENDS
+from cleaner.vocab.script import PARAGRAPH_ENDS, tokens
 
 MODEL_FILE = "title_model.npz"
 TITLE_LOOKBACK = 40  # lines above the article: h1s sit above bylines, share bars and images
@@ -32,10 +33,12 @@ MAX_TITLE_WORDS = 30  # longer than that above the text is a standfirst, not a h
 MIN_TITLE_SCORE = 0.2
 MAX_REPEAT_WORDS = 60  # lines this long can hold the headline again ("Site | Title")
 MIN_REPEAT_CHARS = 8
+OVERLAP_LINES = 30  # the article's first lines, whose words a headline shares
 EXTRA_NAMES: tuple[str, ...] = (
     "distance", "rank", "line_score", "undetected", "nearest", "first_line",
     "prev_words", "prev_dated", "prev_undetected", "next_words", "next_dated",
-    "next_undetected", "log_repeats", "headings_below", "heading_shaped",
+    "next_undetected", "log_repeats", "headings_below", "heading_shaped", "body_overlap",
+    "best_overlap",
 )
 TITLE_NAMES = (*SHAPE_NAMES, *EXTRA_NAMES)
 EXTRA_FEATURES = len(EXTRA_NAMES)
@@ -65,6 +68,8 @@ def title_features(
     rows = np.zeros((len(candidates), SHAPE_FEATURES + EXTRA_FEATURES), dtype=np.float32)
     heading = [_heading_shaped(lines[index]) for index in candidates]
     repeats = _repeats(lines, candidates)
+    overlaps = _body_overlaps(lines, start, candidates)
+    best = max(overlaps, default=0.0)
     for rank, index in enumerate(candidates):
         line = lines[index]
         rows[rank, :SHAPE_FEATURES] = own[index, :SHAPE_FEATURES]
@@ -80,6 +85,8 @@ def title_features(
             np.log1p(repeats[rank]),
             sum(heading[:rank]) / 10,  # heading-shaped candidates between it and the text
             float(heading[rank]),
+            overlaps[rank],
+            float(overlaps[rank] == best > 0),
         )
     return rows
 
@@ -99,6 +106,18 @@ def _repeats(lines: tuple[Line, ...], candidates: list[int]) -> list[int]:
         # "Home" is everywhere; the candidate's own line holds its key once.
         counts.append(page.count(key) - 1 if len(key) >= MIN_REPEAT_CHARS else 0)
     return counts
+
+
+def _body_overlaps(lines: tuple[Line, ...], start: int, candidates: list[int]) -> list[float]:
+    """Share of each candidate's content words that the article's first lines use: a
+    headline names what the story is about, a menu entry or a promo does not."""
+    body = "\n".join(line.text for line in lines[start : start + OVERLAP_LINES])
+    vocabulary = set(tokens(body.casefold())) - ALL_STOPWORDS
+    overlaps = []
+    for index in candidates:
+        words = set(tokens(lines[index].text.casefold())) - ALL_STOPWORDS
+        overlaps.append(len(words & vocabulary) / len(words) if words else 0.0)
+    return overlaps
 
 
 def _neighbour(lines: tuple[Line, ...], own: np.ndarray, index: int) -> tuple[float, ...]:

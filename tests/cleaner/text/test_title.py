@@ -8,6 +8,8 @@ from cleaner.text.features import line_features
 from cleaner.text.segment import Line
 
 PROSE = "The committee heard evidence from several witnesses over the course of the day."
+# A story's first paragraph shares its headline's words.
+STORY = "The new flood wall holds back the river as it peaks overnight, officials said today."
 
 
 def line(text: str, detected: BlockKind | None = None, *, blank: bool = True) -> Line:
@@ -24,7 +26,7 @@ def test_candidates_are_the_lines_above_the_article_nearest_first() -> None:
 def test_the_headline_above_the_article_is_found() -> None:
     lines = (line("Home", BlockKind.NAV, blank=False), line("Login", BlockKind.UI, blank=False),
              line("Flood wall holds as river peaks overnight"),
-             line("March 3, 2025", BlockKind.DATELINE), line(PROSE), line(PROSE))
+             line("March 3, 2025", BlockKind.DATELINE), line(STORY), line(PROSE))
     own = line_features(lines)
     scores = np.array([0.0, 0.0, 0.2, 0.0, 0.9, 0.9], dtype=np.float32)
     assert t.find_title(lines, own, scores, start=4) == 2
