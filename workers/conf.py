@@ -6,6 +6,7 @@ Producers import this module, so it must not import `cleaner`.
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
@@ -48,17 +49,53 @@ def celery_conf(settings: WorkerSettings) -> dict[str, Any]:
     }
 
 
-class RedisTransport(kombu_redis.Transport):  # type: ignore[misc]  # kombu is untyped
-    """kombu's Redis transport, for which a full Redis is a connection error.
+class _QoS(kombu_redis.QoS):  # type: ignore[misc]  # kombu is untyped
+    """kombu's Redis QoS, whose acks and requeues a full Redis cannot wedge.
 
-    kombu counts Redis's OOM refusal (of its `unacked` bookkeeping, an ack, a
-    requeue) as a channel error, and Celery ends the worker on one
+    Redis refuses every command of a MULTI while it is out of memory, deletes
+    included, so kombu's ack (`ZREM` + `HDEL` of the `unacked` entry in a
+    MULTI) fails; kombu then keeps the message as delivered, the worker's one
+    prefetch slot stays taken and it consumes nothing more, for good. Here a
+    refused ack or requeue still frees the slot: the `unacked` entry stays in
+    Redis, kombu's restore requeues it after the visibility timeout, and the
+    ledger makes that second run of finished jobs a no-op."""
+
+    def ack(self, delivery_tag: str) -> None:
+        with _unless_full():
+            self._remove_from_indices(delivery_tag).execute()
+        kombu_redis.virtual.QoS.ack(self, delivery_tag)
+
+    def reject(self, delivery_tag: str, requeue: bool = False) -> None:
+        with _unless_full():
+            if requeue:
+                self.restore_by_tag(delivery_tag, leftmost=True)
+            else:
+                self._remove_from_indices(delivery_tag).execute()
+        kombu_redis.virtual.QoS.ack(self, delivery_tag)
+
+
+class _unless_full(contextlib.suppress):  # noqa: N801  # used as `with _unless_full():`
+    def __init__(self) -> None:
+        super().__init__(redis.exceptions.OutOfMemoryError)
+
+
+class _Channel(kombu_redis.Channel):  # type: ignore[misc]  # kombu is untyped
+    QoS = _QoS
+
+
+class RedisTransport(kombu_redis.Transport):  # type: ignore[misc]  # kombu is untyped
+    """kombu's Redis transport, made to outlast a full Redis.
+
+    kombu counts Redis's OOM refusal (of its `unacked` bookkeeping as a
+    message arrives) as a channel error, and Celery ends the worker on one
     ("Unrecoverable error"): every worker of the fleet exits within seconds and
     crash-loops when restarted. As a connection error, it makes the consumer
     back off and reconnect until Redis has room again; the jobs stay in the
     ledger meanwhile, and the sweeper resubmits any message lost on the way.
+    Acks and requeues go through `_QoS`.
     """
 
+    Channel = _Channel
     connection_errors = (*kombu_redis.Transport.connection_errors,
                          redis.exceptions.OutOfMemoryError)
 
