@@ -239,7 +239,7 @@ class CleanTask(Task):  # type: ignore[misc]  # celery is untyped
             if rest:
                 send_jobs(self.app, rest, self.settings.queue)
         except Exception as error:  # Redis is down too: the ledger keeps them for the sweeper
-            log.warning("could not settle jobs %s after a hard time limit: %s",
+            log.warning("jobs %s stay in the ledger after a hard time limit: %s",
                         " ".join(job_ids_of_task(args)[:20]), describe_redis_error(error))
 
 
