@@ -58,8 +58,7 @@ JSONL_FIELDS = {
     "id": "the page's name (and its job id for `cleaner enqueue`)",
     "fetched_at": "fetched_at (also read from `date`)",
     "content_type": "content_type",
-    "source": "source",
-    "meta": "meta (an object; other fields are added to it)",
+    "meta": "meta (an object; every other field, `source` included, is added to it)",
 }
 CONTENT_FIELDS = ("content", "html", "text")
 JSONL_KNOWN = {*JSONL_FIELDS, "content_encoding", "date"}
@@ -246,7 +245,7 @@ def _jsonl_page(line: bytes, source: str, default_name: str, names: _Names,
         name=names.claim(_safe_name(job_id) if job_id else default_name), source=source,
         raw=raw, url=_text(record, "url"), fetched_at=_text(record, "fetched_at", "date"),
         content_type=_text(record, "content_type"), job_id=job_id,
-        meta={**meta, **extra, **({"source": record["source"]} if "source" in record else {})},
+        meta={**meta, **extra},
     )
 
 
