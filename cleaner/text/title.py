@@ -30,7 +30,7 @@ MIN_TITLE_WORDS = 1
 MAX_TITLE_WORDS = 30  # longer than that above the text is a standfirst, not a headline
 # Below this probability no line is the title: a page without a headline gets none,
 # rather than its nearest menu entry.
-MIN_TITLE_SCORE = 0.2
+MIN_TITLE_SCORE = 0.05
 MAX_REPEAT_WORDS = 60  # lines this long can hold the headline again ("Site | Title")
 MIN_REPEAT_CHARS = 8
 OVERLAP_LINES = 30  # the article's first lines, whose words a headline shares

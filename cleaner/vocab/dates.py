@@ -25,8 +25,17 @@ _MONTH_NAMES = (
     "november nov novembre noviembre novembro",
     "december dec décembre decembre dezember dez diciembre dic dicembre dezembro",
 )
+# Russian (genitive, as dates write them, and nominative) and Arabic month names.
+_MORE_MONTH_NAMES = (
+    "января январь يناير", "февраля февраль فبراير شباط", "марта март مارس آذار",
+    "апреля апрель أبريل إبريل نيسان", "мая май مايو أيار", "июня июнь يونيو يونيه حزيران",
+    "июля июль يوليو يوليه تموز", "августа август أغسطس آب", "сентября сентябрь سبتمبر أيلول",
+    "октября октябрь أكتوبر", "ноября ноябрь نوفمبر", "декабря декабрь ديسمبر",
+)
 MONTHS: dict[str, int] = {
-    name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()
+    name: number
+    for names_by_month in (_MONTH_NAMES, _MORE_MONTH_NAMES)
+    for number, names in enumerate(names_by_month, start=1) for name in names.split()
 }
 
 # Dates before this are history in the text, not the page's publication.
@@ -43,6 +52,11 @@ _PATTERNS = (
     re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[0-3]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
     re.compile(r"\b(?P<month>[0-3]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b"),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<month>[01]?\d)/(?P<day>[0-3]?\d)\b"),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)\.(?P<month>[01]?\d)\.(?P<day>[0-3]?\d)\b"),
+    # 2022年2月6日 (Chinese, Japanese), 2022년 2월 6일 (Korean): no word boundary
+    # separates them from the characters around them.
+    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)\s*[年년]\s*(?P<month>[01]?\d)\s*[月월]\s*"
+               r"(?P<day>[0-3]?\d)(?!\d)\s*[日일]?"),
 )
 _ANY_YEAR = re.compile(r"(?:19|20)\d\d")
 TIME_OF_DAY = re.compile(r"\b[0-2]?\d[:.h][0-5]\d(?::[0-5]\d)?\s*(?:[ap]\.?m\.?)?", re.I)

@@ -246,7 +246,8 @@ MAX_NAME_WORDS = 5  # "Jean-Noël de La Fontaine Dupont" is about the longest na
 def name_words(text: str, dates: list[FoundDate] | None = None) -> list[str]:
     """Words of a date-bearing line once dates, times and filler words are gone."""
     words = strip_dates(text, dates).replace("|", " ").replace(",", " ").split()
-    return [w for w in words if w.casefold().strip("():") not in DATE_FILLERS and w.strip("():")]
+    return [w for w in words
+            if w.casefold().strip("():：") not in DATE_FILLERS and w.strip("():：")]
 
 
 def dateline(text: str) -> BlockKind | None:

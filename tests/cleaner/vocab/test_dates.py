@@ -38,3 +38,15 @@ def test_reports_where_the_date_sits() -> None:
 
 def test_strip_dates_leaves_the_byline_name() -> None:
     assert strip_dates("Viet Dung March 9, 2025 07:13") == "Viet Dung"
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("发表时间：2022年2月6日 13:48", "2022-02-06"),
+    ("2022年02月06日", "2022-02-06"),
+    ("2022년 2월 6일", "2022-02-06"),
+    ("2022.02.06", "2022-02-06"),
+    ("6 февраля 2022 года", "2022-02-06"),
+    ("15 مارس 2023", "2023-03-15"),
+])
+def test_reads_dates_in_other_scripts(text: str, iso: str) -> None:
+    assert [found.iso for found in find_dates(text)] == [iso]

@@ -196,3 +196,13 @@ def test_labels_in_other_languages(line: str, kind: BlockKind) -> None:
 ])
 def test_prose_in_other_languages_is_left_alone(line: str) -> None:
     assert d.detect(line) is None
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("2022年2月6日", BlockKind.DATELINE),
+    ("2022년 2월 6일", BlockKind.DATELINE),
+    ("发表时间： 2022年2月6日 - 13:48", BlockKind.PAGE_CLOCK),
+    ("Опубликовано 6 февраля 2022", BlockKind.DATELINE),
+])
+def test_datelines_in_other_scripts(line: str, kind: BlockKind) -> None:
+    assert d.detect(line) is kind
