@@ -12,7 +12,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+from cleaner.vocab.script import TOKEN
+
+_WORD = re.compile(r"\w+", re.UNICODE)  # shingles: ScrapingHub's \w+ words
 SHINGLE_SIZE = 4  # ScrapingHub's article-extraction-benchmark uses 4-grams
 
 
@@ -35,9 +37,10 @@ Shares = tuple[float, float, float]
 
 
 def word_prf(true: str, pred: str) -> Shares:
-    """WCXB's bag-of-words precision, recall, F1 over lower-cased \\w+ tokens."""
-    t = Counter(_WORD.findall((true or "").lower()))
-    p = Counter(_WORD.findall((pred or "").lower()))
+    """WCXB's bag-of-words precision, recall, F1 over lower-cased tokens (one per
+    character in unspaced scripts, as shared/bench/score.py counts them)."""
+    t = Counter(TOKEN.findall((true or "").lower()))
+    p = Counter(TOKEN.findall((pred or "").lower()))
     if not t:
         return (1.0, 1.0, 1.0) if not p else (0.0, 0.0, 0.0)
     if not p:

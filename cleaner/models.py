@@ -55,6 +55,10 @@ class BlockKind(StrEnum):
     READING_TIME = "reading-time"
     CREDIT = "credit"
     FOOTER = "footer"
+    HEADER = "header"  # the site's masthead: logo, tagline, top links
+    SIDEBAR = "sidebar"  # a side column's widgets
+    METADATA = "metadata"  # tags, categories, post meta around the article
+    HIDDEN = "hidden"  # markup the page hides (screen-reader text, closed panels)
     UI = "ui"  # lone widget labels: "Read more", "Show More", "x"
     BOILERPLATE = "boilerplate"  # not body, no more specific kind known
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 from cleaner.vocab.script import count_words, has_unspaced
 
@@ -53,3 +54,40 @@ def title_matches(truth: str, line: str) -> bool:
         return False
     short, long_ = sorted((t, p), key=len)
     return t == p or (short in long_ and len(short) >= 0.8 * len(long_))
+
+
+def block_labels(blocks: list[str], main_content: str) -> list[int]:
+    """1 for each block found in `main_content`, each stretch of the truth matched once.
+
+    `body_labels` lets a menu that repeats a body line, or a card listed twice, be body
+    every time; word F1 counts words with their multiplicity, so a block here is body
+    only where the truth still holds an unmatched copy of it: short blocks (fewer than
+    MIN_SUBSTRING_WORDS words, any length in unspaced scripts) against whole truth lines,
+    longer ones against unmatched stretches of the folded truth.
+    """
+    truth = " " + fold(main_content) + " "
+    lines = Counter(fold(line) for line in main_content.split("\n") if line.strip())
+    used = bytearray(len(truth))
+    labels = []
+    for block in blocks:
+        folded = fold(block)
+        if not folded:
+            labels.append(0)
+        elif folded.count(" ") + 1 < MIN_SUBSTRING_WORDS and not has_unspaced(folded):
+            labels.append(int(lines[folded] > 0))
+            lines[folded] -= 1
+        else:
+            labels.append(int(_match_once(truth, f" {folded} ", used)))
+    return labels
+
+
+def _match_once(truth: str, key: str, used: bytearray) -> bool:
+    """Find `key` in a stretch of `truth` not matched before, and mark it matched."""
+    start = truth.find(key)
+    while start >= 0:
+        first, last = start + 1, start + len(key) - 2
+        if not used[first] and not used[last]:
+            used[first:last + 1] = b"\x01" * (last - first + 1)
+            return True
+        start = truth.find(key, start + 1)
+    return False

@@ -9,9 +9,7 @@ by text mode's `find_dates`: month names in English, French, German, Spanish, It
 Portuguese and Dutch).
 No guess past these: htmldate's, once the last resort, was right on 14 of the 178
 wcxb-dev pages it decided (152 of them have no date at all: products, services,
-listings), against 58-75% for each source above. It still says whether a page shows a
-date somewhere (`shows_a_date`), which is how `extract_html` tells an undeclared news
-page from a product or a service page.
+listings), against 58-75% for each source above.
 A date in the future of the crawl is a widget's clock or a typo: refused.
 """
 
@@ -21,7 +19,6 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from htmldate import find_date
 from lxml.html import HtmlElement
 
 from cleaner.html.sources import ARTICLE_TYPES, PageSources, jsonld_types
@@ -158,13 +155,3 @@ def _first_written_date(texts: Iterable[str], today: date) -> str | None:
             if found.date <= today:
                 return found.iso
     return None
-
-
-def shows_a_date(tree: HtmlElement, today: date) -> bool:
-    """Whether htmldate (without its extensive search) finds any date on the page: too
-    imprecise to publish, a fair sign that the page is dated news rather than a product."""
-    try:
-        return bool(find_date(tree, extensive_search=False, original_date=True,
-                              max_date=today.isoformat()))
-    except (ValueError, TypeError, RecursionError):
-        return False

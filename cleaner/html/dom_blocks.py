@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml.etree import _Element, iterwalk
+
+from cleaner.models import BlockRole
 
 # Elements whose start or end closes the current block.
 _BLOCK_WORDS = (
@@ -31,9 +34,12 @@ BLOCK_TAGS = frozenset(_BLOCK_WORDS.split())
 # Cells separate their text inside the row's block (a row reads "a | b | c").
 _CELL_TAGS = frozenset({"td", "th"})
 # Subtrees with no readable text: skipped whole. Not <noscript>: Discourse forums (and
-# other script-rendered sites) serve their whole server-rendered thread inside it.
+# other script-rendered sites) serve their whole server-rendered thread inside it. Not
+# <button>: a button left open (`<button><div>`) swallows the rest of the page in
+# libxml2's tree (4 of wcxb-dev's pages lost their whole article so); its text is read
+# and marked with the button bit instead.
 _SKIP_WORDS = (
-    "script style template svg math iframe head select option textarea button "
+    "script style template svg math iframe head select option textarea "
     "canvas object embed video audio picture map input link meta title"
 )
 SKIP_TAGS = frozenset(_SKIP_WORDS.split())
@@ -90,7 +96,7 @@ _TAG_MASK = {
     "blockquote": _TAG_BIT["blockquote"], "pre": _TAG_BIT["pre"], "code": _TAG_BIT["pre"],
     "ul": _TAG_BIT["list"], "ol": _TAG_BIT["list"], "dl": _TAG_BIT["list"],
     "table": _TAG_BIT["table"], "figure": _TAG_BIT["figure"], "dialog": _TAG_BIT["dialog"],
-    "noscript": _TAG_BIT["noscript"],
+    "noscript": _TAG_BIT["noscript"], "button": _BIT["button"],
 }
 # ARIA roles and microdata that name a region outright.
 _ROLE_MASK = {
@@ -136,23 +142,35 @@ def _word_mask(word: str) -> int:
 def _element_mask(element: _Element, tag: str) -> tuple[int, str]:
     """The element's own bits and its class string (part of the path signature)."""
     mask = _TAG_MASK.get(tag, 0)
-    classes = element.get("class") or ""
-    ident = element.get("id")
-    for word in classes.split():  # word by word: utility-class lists run to dozens
-        mask |= _word_mask(word)
-    if ident:
-        mask |= _word_mask(ident)
-    role = element.get("role")
-    if role:
-        mask |= _ROLE_MASK.get(role.strip().lower(), 0)
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
-        mask |= _BIT["hidden"]
-    style = element.get("style")
-    if style and "none" in style and re.search(r"display\s*:\s*none", style):
-        mask |= _BIT["hidden"]
-    if element.get("itemprop") == "articleBody":
-        mask |= _BIT["content"]
+    classes = ""
+    for name, value in element.items():  # one call: most elements carry 0-3 attributes
+        if name == "class":
+            classes = value
+            for word in value.split():  # word by word: utility-class lists run to dozens
+                mask |= _word_mask(word)
+        elif name in _ATTRIBUTE_BITS:
+            mask |= _ATTRIBUTE_BITS[name](value)
     return mask, classes
+
+
+def _role_bits(value: str) -> int:
+    return _ROLE_MASK.get(value.strip().lower(), 0)
+
+
+def _style_bits(value: str) -> int:
+    return _BIT["hidden"] if "none" in value and _DISPLAY_NONE.search(value) else 0
+
+
+# What other attributes say, by name (class is read above).
+_ATTRIBUTE_BITS: dict[str, Callable[[str], int]] = {
+    "id": lambda value: _word_mask(value) if value else 0,
+    "role": _role_bits,
+    "hidden": lambda _value: _BIT["hidden"],
+    "aria-hidden": lambda value: _BIT["hidden"] if value == "true" else 0,
+    "style": _style_bits,
+    "itemprop": lambda value: _BIT["content"] if value == "articleBody" else 0,
+}
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none")
 
 
 def dom_blocks(root: _Element) -> DomBlocks:
@@ -257,3 +275,22 @@ def _clean(raw: str, mask: int) -> str:
         cells = (" ".join(cell.split()) for cell in raw.split(_CELL_MARK))
         return " | ".join(cell for cell in cells if cell)
     return " ".join(raw.split())
+
+
+_ROLE_OF_OWNER = {
+    **{_OWNER_CODE[f"h{level}"]: BlockRole.HEADING for level in range(1, 7)},
+    _OWNER_CODE["li"]: BlockRole.LIST_ITEM, _OWNER_CODE["dt"]: BlockRole.LIST_ITEM,
+    _OWNER_CODE["dd"]: BlockRole.LIST_ITEM, _OWNER_CODE["tr"]: BlockRole.TABLE_ROW,
+    _OWNER_CODE["pre"]: BlockRole.CODE, _OWNER_CODE["blockquote"]: BlockRole.QUOTE,
+}
+
+
+def role_of(owner: int, mask: int) -> BlockRole:
+    """A block's Markdown role, from its owner tag and (for text inside <pre> or a
+    quote that no inner element owns) its ancestors."""
+    role = _ROLE_OF_OWNER.get(owner, BlockRole.PARAGRAPH)
+    if role is BlockRole.PARAGRAPH and mask & PRE_BIT:
+        return BlockRole.CODE
+    if role is BlockRole.PARAGRAPH and mask & QUOTE_BIT:
+        return BlockRole.QUOTE
+    return role

@@ -1,55 +1,68 @@
-"""HTML mode: parse -> metadata -> candidates -> select, over one shared lxml tree.
+"""HTML mode: one lxml tree through the engine's stages.
 
-Metadata is read first: the body engines work on their own copies, so the
-tree the metadata stage sees is the page as parsed. A page that neither
-declares itself an article nor shows a date (declared, written, or any htmldate
-finds: a product, a listing, a service or docs page) is read by the DOM block
-model first; when it is sure (see `select.DOM_CONFIDENCE`) neither trafilatura
-nor resiliparse runs. Dated pages are news and posts, where trafilatura is the
-stronger reader: the DOM model on aeb's undeclared news pages cost 0.008 shingle
-F1 (0.007 when only the published date, without htmldate's finds, was asked).
-A pathologically deep page (libxml2 truncates it at its depth cap) gets only
-the precise engine.
+1. parse, and read the metadata (title, authors, dates, the kind of page the
+   page declares) from the tree as parsed;
+2. segment the tree into DOM blocks (`dom_blocks`);
+3. classify each block on its own features, then
+4. revise it with its neighbours' and containers' scores (`dom_classify`);
+5. assemble: the blocks kept are the body, each dropped block gets its kind
+   (`label`); the headline, "enable JavaScript" notices and promotion inside the
+   article are named by `select`.
+On a page that declares itself an article (`select.needs_second_opinion`, a measured
+rule), trafilatura reads it too, and `select.combine` drops the blocks the engine was
+unsure of and trafilatura left out.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from cleaner.html.candidates import (
-    Candidate,
-    Engine,
-    dom_candidate,
-    resiliparse_candidate,
-    trafilatura_candidate,
-)
-from cleaner.html.dates import shows_a_date
+import numpy as np
+
+from cleaner.html.candidates import trafilatura_candidate
+from cleaner.html.dom_blocks import DomBlocks, dom_blocks, role_of
+from cleaner.html.dom_classify import BODY_THRESHOLD, block_scores, load_model
+from cleaner.html.dom_features import PageHints, vocabulary
+from cleaner.html.label import removed_kind
 from cleaner.html.metadata import build_metadata
-from cleaner.html.parse import is_pathologically_deep, parse_html
-from cleaner.html.select import dom_is_sure, select, select_dom, should_escalate
-from cleaner.html.sources import read_sources
-from cleaner.models import Extraction, RawPage
+from cleaner.html.parse import parse_html
+from cleaner.html.select import DomReading, combine, label_body, needs_second_opinion
+from cleaner.html.sources import PageSources, read_sources
+from cleaner.models import Block, Extraction, Metadata, RawPage
 from cleaner.options import CleanOptions
 
 
 def extract_html(page: RawPage, url: str | None, options: CleanOptions) -> Extraction:
     tree = parse_html(page.text)
     sources = read_sources(tree)
-    today = datetime.now(UTC).date()
-    metadata = build_metadata(sources, tree, url, today)
-    is_article = sources.declares_article()
-    deep = is_pathologically_deep(tree)
-    if (not is_article and metadata.date_published is None and not deep
-            and not shows_a_date(tree, today)):
-        dom = dom_candidate(tree)
-        if dom_is_sure(dom):
-            blocks = select_dom(dom, title=metadata.title, with_removed=options.include_removed)
-            return Extraction(blocks=blocks, metadata=metadata)
-    precise = trafilatura_candidate(tree, url, fast=True)
-    recall = (Candidate.of(Engine.RESILIPARSE, ()) if deep
-              else resiliparse_candidate(page.text))
-    if should_escalate(precise, recall, is_article=is_article):
-        precise = trafilatura_candidate(tree, url, fast=False)
-    blocks = select(precise, recall, is_article=is_article, title=metadata.title,
-                    with_removed=options.include_removed)
-    return Extraction(blocks=blocks, metadata=metadata)
+    metadata = build_metadata(sources, tree, url, datetime.now(UTC).date())
+    blocks = dom_blocks(tree)
+    hints = page_hints(sources, metadata)
+    reading = read_blocks(blocks, block_scores(blocks, hints, load_model(options.model_dir)))
+    if needs_second_opinion(reading, hints.article):
+        reading = combine(reading, trafilatura_candidate(tree, url, fast=True))
+    return Extraction(blocks=label_body(reading, metadata.title), metadata=metadata)
+
+
+def page_hints(sources: PageSources, metadata: Metadata) -> PageHints:
+    return PageHints(title=metadata.title, article=sources.declares_article(),
+                     product=sources.declares_product(),
+                     discussion=sources.declares_discussion(),
+                     dated=metadata.date_published is not None,
+                     declared_body=vocabulary(sources.declared_body()),
+                     description=vocabulary(sources.descriptions()))
+
+
+def read_blocks(blocks: DomBlocks, scores: np.ndarray) -> DomReading:
+    """Every block in page order: body at BODY_THRESHOLD, else with its removed kind."""
+    out = []
+    for text, owner, mask, near, links, score in zip(
+            blocks.texts, blocks.owners, blocks.masks, blocks.near, blocks.link_chars,
+            scores.tolist(), strict=True):
+        role = role_of(owner, mask)
+        if score >= BODY_THRESHOLD:
+            out.append(Block(text, role=role))
+        else:
+            kind = removed_kind(text, near, mask, links / len(text))
+            out.append(Block(text, kind=kind, role=role, first_kind=kind))
+    return DomReading(blocks, tuple(out), scores)

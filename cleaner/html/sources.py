@@ -30,6 +30,11 @@ ARTICLE_TYPES = frozenset({
     "article", "newsarticle", "blogposting", "reportage", "scholarlyarticle", "techarticle",
     "report", "analysisnewsarticle", "opinionnewsarticle",
 })
+PRODUCT_TYPES = frozenset({"product", "productgroup", "individualproduct", "productmodel"})
+BODY_KEYS = ("articleBody", "text", "reviewBody")
+DESCRIPTION_METAS = ("description", "og:description", "twitter:description")
+DISCUSSION_TYPES = frozenset({"discussionforumposting", "qapage", "question",
+                              "socialmediaposting"})
 
 
 
@@ -48,9 +53,33 @@ class PageSources:
 
     def declares_article(self) -> bool:
         """The page says it is an article (og:type, or a JSON-LD article type)."""
-        if (self.first_meta("og:type") or "").lower() == "article":
+        return self.declares("article", ARTICLE_TYPES)
+
+    def declares_product(self) -> bool:
+        return self.declares("product", PRODUCT_TYPES)
+
+    def declares_discussion(self) -> bool:
+        """A forum thread or a question with its answers."""
+        return self.declares("", DISCUSSION_TYPES)
+
+    def declares(self, og_type: str, types: frozenset[str]) -> bool:
+        """The page's og:type is `og_type`, or a JSON-LD object has one of `types`."""
+        if og_type and (self.first_meta("og:type") or "").lower() == og_type:
             return True
-        return any(jsonld_types(obj) & ARTICLE_TYPES for obj in self.jsonld)
+        return any(jsonld_types(obj) & types for obj in self.jsonld)
+
+    def declared_body(self) -> str:
+        """The body text the page declares in JSON-LD (an article's `articleBody`, a
+        post's `text`, a review's `reviewBody`), "" when it declares none."""
+        return " ".join(value for obj in self.jsonld for key in BODY_KEYS
+                        if isinstance(value := obj.get(key), str))
+
+    def descriptions(self) -> str:
+        """The page's own summaries: meta descriptions and JSON-LD `description`s."""
+        metas = (value for key in DESCRIPTION_METAS for value in self.meta.get(key, ()))
+        declared = (value for obj in self.jsonld
+                    if isinstance(value := obj.get("description"), str))
+        return " ".join((*metas, *declared))
 
     def first_meta(self, *keys: str) -> str | None:
         """The first non-empty value among `keys`, in the order given."""

@@ -15,8 +15,6 @@ from tests.quality.metrics import author_match, date_match, title_match
 
 # (case, "snippets" | "metadata") -> why it fails today.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("aeb-entermedia-ko", "snippets"): "keeps the 'Entermedia 주요뉴스' related-news heading",
-    ("aeb-thespacereview", "snippets"): "starts the body with the headline",
     ("text-aeb-slashgear", "snippets"): "drops the related-review line the truth keeps",
     ("text-wcxb-0541-forum-archlinux", "snippets"): "drops part of a forum reply",
     ("text-wcxb-2660-documentation-zotero", "snippets"): "drops documentation sentences",

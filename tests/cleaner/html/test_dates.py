@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from cleaner.html.dates import modified_date, normalise_date, published_date, shows_a_date
+from cleaner.html.dates import modified_date, normalise_date, published_date
 from cleaner.html.parse import parse_html
 from cleaner.html.sources import read_sources
 
@@ -101,12 +101,6 @@ def test_textual_date_with_a_timezone_name() -> None:
                                   "<footer><p>Last updated: March 5, 2024</p></footer>"])
 def test_a_date_anywhere_on_the_page_is_not_the_publication_date(body: str) -> None:
     """A date no source marks as the publication's (a price list's, a footer's) is not
-    published: such guesses were wrong on 164 of 178 wcxb-dev pages. It still marks the
-    page as one that shows a date."""
+    published: such guesses were wrong on 164 of 178 wcxb-dev pages."""
     tree = parse_html(f"<html><body>{body}</body></html>")
     assert published_date(read_sources(tree), tree, TODAY) is None
-    assert shows_a_date(tree, TODAY)
-
-
-def test_a_page_without_dates_shows_none() -> None:
-    assert not shows_a_date(parse_html("<html><body><p>Copyright Example</p></body></html>"), TODAY)

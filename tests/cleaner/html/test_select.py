@@ -1,47 +1,67 @@
 from __future__ import annotations
 
-from cleaner.html.candidates import Candidate, Engine
+from dataclasses import replace
+
+import numpy as np
+
+from cleaner.html import select as s
+from cleaner.html.candidates import Candidate
+from cleaner.html.dom_blocks import dom_blocks
+from cleaner.html.parse import parse_html
 from cleaner.html.select import (
-    dropped_blocks,
+    DomReading,
+    combine,
+    label_body,
     label_furniture,
     label_notices,
     label_title,
-    select,
-    should_escalate,
 )
 from cleaner.models import Block, BlockKind, BlockRole
 
-
-def _candidate(engine: Engine, words: int) -> Candidate:
-    return Candidate.of(engine, (Block(text=" ".join(["word"] * words)),))
-
-
-PRECISE = _candidate(Engine.TRAFILATURA, 100)
+ARTICLE = "The river rose three metres overnight and flooded the lower town."
+MENU = "Home News Sport"
+UNSURE = "Readers also liked these five stories about rivers."
 
 
-def _body(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-    return tuple(b for b in blocks if b.kind is BlockKind.BODY)
+def _reading() -> DomReading:
+    segmented = dom_blocks(parse_html(
+        f"<html><body><nav><p>{MENU}</p></nav><p>{ARTICLE}</p><p>{UNSURE}</p>"
+        "<footer><p>Our address</p></footer></body></html>"))
+    blocks = (Block(MENU, kind=BlockKind.NAV, first_kind=BlockKind.NAV), Block(ARTICLE),
+              Block(UNSURE),
+              Block("Our address", kind=BlockKind.FOOTER, first_kind=BlockKind.FOOTER))
+    return DomReading(segmented, blocks, np.array([0.1, 0.9, 0.4, 0.05]))
 
 
-def test_non_article_takes_a_much_fuller_recall_reading() -> None:
-    recall = _candidate(Engine.RESILIPARSE, 200)
-    assert _body(select(PRECISE, recall, is_article=False, title=None)) == recall.blocks
+def test_only_a_declared_article_with_unsure_body_asks_for_a_second_opinion() -> None:
+    reading = _reading()
+    assert s.needs_second_opinion(reading, True)
+    assert not s.needs_second_opinion(reading, False)
+    sure = DomReading(reading.segmented, reading.blocks, np.array([0.1, 0.9, 0.7, 0.05]))
+    assert not s.needs_second_opinion(sure, True)
 
 
-def test_non_article_keeps_precise_when_recall_adds_little() -> None:
-    recall = _candidate(Engine.RESILIPARSE, 120)
-    assert _body(select(PRECISE, recall, is_article=False, title=None)) == PRECISE.blocks
+def test_unsure_blocks_the_second_opinion_left_out_are_removed() -> None:
+    glued = f"Home NewsSport. {ARTICLE[:20]}"  # another reading, with its own boundaries
+    combined = combine(_reading(), Candidate.of((Block(glued),)))
+    assert [b.text for b in combined.body] == [ARTICLE]  # sure: kept whatever it says
+    assert {b.text: b.kind for b in combined.blocks}[UNSURE] is BlockKind.BOILERPLATE
 
 
-def test_article_keeps_the_precise_reading() -> None:
-    recall = _candidate(Engine.RESILIPARSE, 1000)
-    assert _body(select(PRECISE, recall, is_article=True, title=None)) == PRECISE.blocks
+def test_unsure_blocks_the_second_opinion_kept_stay() -> None:
+    combined = combine(_reading(), Candidate.of((Block(UNSURE + " More."),)))
+    assert [b.text for b in combined.body] == [ARTICLE, UNSURE]
 
 
-def test_escalation_only_for_articles_that_lost_most_of_their_text() -> None:
-    assert should_escalate(PRECISE, _candidate(Engine.RESILIPARSE, 400), is_article=True)
-    assert not should_escalate(PRECISE, _candidate(Engine.RESILIPARSE, 200), is_article=True)
-    assert not should_escalate(PRECISE, _candidate(Engine.RESILIPARSE, 400), is_article=False)
+def test_an_empty_second_opinion_changes_nothing() -> None:
+    reading = _reading()
+    assert combine(reading, Candidate.of(())) is reading
+
+
+def test_labelled_body_keeps_page_order_and_removed_kinds() -> None:
+    blocks = label_body(_reading(), title=None)
+    assert [b.kind for b in blocks] == [BlockKind.NAV, BlockKind.BODY, BlockKind.BODY,
+                                        BlockKind.FOOTER]
 
 
 def test_headline_label_only_near_the_top() -> None:
@@ -53,29 +73,6 @@ def test_headline_label_only_near_the_top() -> None:
     assert label_title(late, "River floods") == late
 
 
-def test_lines_only_the_other_reading_had_are_removed_with_their_kind() -> None:
-    body = Block("The river rose three metres overnight and flooded the lower town.")
-    chosen = Candidate.of(Engine.TRAFILATURA, (body,))
-    other = Candidate.of(Engine.RESILIPARSE, (body, Block("Sign up for our newsletter.")))
-    assert dropped_blocks(chosen, other) == (
-        Block("Sign up for our newsletter.", kind=BlockKind.NEWSLETTER,
-              first_kind=BlockKind.NEWSLETTER),
-    )
-
-
-def test_empty_precise_reading_escalates_and_then_yields() -> None:
-    empty = Candidate.of(Engine.TRAFILATURA, ())
-    recall = _candidate(Engine.RESILIPARSE, 50)
-    assert should_escalate(empty, recall, is_article=False)
-    assert _body(select(empty, recall, is_article=True, title=None)) == recall.blocks
-
-
-def test_removed_blocks_can_be_left_out() -> None:
-    recall = Candidate.of(Engine.RESILIPARSE, (*PRECISE.blocks, Block("Share this post")))
-    assert select(PRECISE, recall, is_article=True, title=None, with_removed=False) == (
-        PRECISE.blocks)
-
-
 def test_javascript_notices_are_not_body() -> None:
     blocks = (Block("You need to enable JavaScript to run this app."),
               Block("JavaScript is a language that many of us enable in browsers every day, "
@@ -85,7 +82,7 @@ def test_javascript_notices_are_not_body() -> None:
 
 
 def test_promotion_inside_the_article_is_labelled_with_its_kind() -> None:
-    blocks = (Block("The river rose three metres overnight and flooded the lower town."),
-              Block("Sign up for our newsletter."))
+    blocks = (Block(ARTICLE), Block("Sign up for our newsletter."))
     kinds = [b.kind for b in label_furniture(blocks)]
     assert kinds == [BlockKind.BODY, BlockKind.NEWSLETTER]
+    assert replace(blocks[0]) == label_furniture(blocks)[0]
