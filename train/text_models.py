@@ -33,7 +33,9 @@ from cleaner.vocab.modelfile import save_arrays
 from train.labels import body_labels, title_matches
 from train.mlp import SEED, LabelledFile, arrays_of, page_weights, train_two_passes
 
-LINE_HIDDEN = 32  # units per MLP; 64 units x 20 epochs scored lower in CV (0.796 vs 0.799)
+# Units per MLP. On the 5-renderer mix 64 units scored lower in CV than 32 (innertext
+# 0.804 vs 0.809, render 0.795 vs 0.797), as 64 x 20 epochs did on one renderer.
+LINE_HIDDEN = 32
 LINE_EPOCHS = 12
 TITLE_HIDDEN = 16  # a small MLP ranks candidates better than a linear model (CV 0.41 vs 0.37)
 
