@@ -15,6 +15,8 @@ unseen pages), not from scores of a model that has seen the page.
 
 from __future__ import annotations
 
+import argparse
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +33,46 @@ from cleaner.text.segment import Line, segment
 from cleaner.text.title import title_candidates, title_features
 from cleaner.vocab.modelfile import save_arrays
 from train.labels import body_labels, title_matches
-from train.mlp import SEED, LabelledFile, arrays_of, page_weights, train_two_passes
+from train.mlp import (
+    SEED,
+    LabelledFile,
+    arrays_of,
+    labelled_files,
+    page_weights,
+    train_two_passes,
+)
 
 # Units per MLP. On the 5-renderer mix 64 units scored lower in CV than 32 (innertext
 # 0.804 vs 0.809, render 0.795 vs 0.797), as 64 x 20 epochs did on one renderer.
 LINE_HIDDEN = 32
 LINE_EPOCHS = 12
 TITLE_HIDDEN = 16  # a small MLP ranks candidates better than a linear model (CV 0.41 vs 0.37)
+
+
+RENDERERS = ("render", "innertext", "inscriptis", "resiliparse", "markdown")
+DATASETS = ("wcxb-dev", "readability", "chinese-wce")  # the sets we may train on
+
+
+def add_render_arguments(parser: argparse.ArgumentParser, per_page: int) -> None:
+    """The options that pick rendered training dumps (`bench/render_dumps.py`'s folders)."""
+    parser.add_argument("--renders", type=Path, required=True,
+                        help="folder of <renderer>/<dataset>/ dumps")
+    parser.add_argument("--renderers", default=",".join(RENDERERS))
+    parser.add_argument("--datasets", default=",".join(DATASETS))
+    parser.add_argument("--per-page", type=int, default=per_page,
+                        help="renderers each training page is read through")
+
+
+def rendered_pages(
+    renders: Path, renderers: Sequence[str], datasets: Sequence[str]
+) -> dict[tuple[str, str], dict[str, LabelledFile]]:
+    """(dataset, page id) -> {renderer: its dump of the page}, renderers in the given order."""
+    pages: dict[tuple[str, str], dict[str, LabelledFile]] = defaultdict(dict)
+    for renderer in renderers:
+        for dataset in datasets:
+            for file in labelled_files(renders / renderer / dataset, "text/*.txt"):
+                pages[dataset, file.id][renderer] = file
+    return pages
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ import argparse
 import json
 import random
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import TextIO
 
@@ -30,33 +29,22 @@ from cleaner.api import clean
 from cleaner.bench import prediction
 from cleaner.options import CleanOptions
 from cleaner.threads import use_one_blas_thread
-from train.mlp import SEED, LabelledFile, labelled_files
-from train.text_models import fit_text_models
+from train.mlp import SEED
+from train.text_models import add_render_arguments, fit_text_models, rendered_pages
 
-RENDERERS = ("render", "innertext", "inscriptis", "resiliparse", "markdown")
-DATASETS = ("wcxb-dev", "readability", "chinese-wce")
 FOLDS = 4
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--renders", type=Path, required=True)
+    add_render_arguments(parser, per_page=2)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--renderers", default=",".join(RENDERERS))
-    parser.add_argument("--datasets", default=",".join(DATASETS))
-    parser.add_argument("--per-page", type=int, default=2,
-                        help="renderers each training page is read through")
     parser.add_argument("--folds", type=int, default=FOLDS)
     args = parser.parse_args()
     use_one_blas_thread()  # small matrices: BLAS threads only contend (6x slower here)
     renderers, datasets = args.renderers.split(","), args.datasets.split(",")
-    # (dataset, page id) -> {renderer: file}
-    pages: dict[tuple[str, str], dict[str, LabelledFile]] = defaultdict(dict)
-    for renderer in renderers:
-        for dataset in datasets:
-            for file in labelled_files(args.renders / renderer / dataset, "text/*.txt"):
-                pages[dataset, file.id][renderer] = file
+    pages = rendered_pages(args.renders, renderers, datasets)
     keys = sorted(pages)
     groups = [next(iter(pages[key].values())).domain for key in keys]
     folds = GroupKFold(n_splits=args.folds).split(keys, groups=groups)

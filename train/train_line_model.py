@@ -17,32 +17,33 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 from cleaner.threads import use_one_blas_thread
 from train.labels import fold
-from train.mlp import SEED, LabelledFile, labelled_files
-from train.text_models import Dump, fit_dumps, load_dumps
+from train.mlp import SEED, LabelledFile
+from train.text_models import (
+    Dump,
+    add_render_arguments,
+    fit_dumps,
+    load_dumps,
+    rendered_pages,
+)
 
 OUT = Path(__file__).resolve().parents[1] / "cleaner" / "text"
-RENDERERS = ("render", "innertext", "inscriptis", "resiliparse", "markdown")
-DATASETS = ("wcxb-dev", "readability", "chinese-wce")
 
 
 def mixed_files(renders: Path, renderers: list[str], datasets: list[str], per_page: int,
                 seed: int = SEED) -> list[LabelledFile]:
     """Each page of `datasets` through `per_page` of `renderers`, drawn with `seed`."""
-    pages: dict[tuple[str, str], list[LabelledFile]] = defaultdict(list)
-    for renderer in renderers:
-        for dataset in datasets:
-            for file in labelled_files(renders / renderer / dataset, "text/*.txt"):
-                pages[dataset, file.id].append(file)
+    pages = rendered_pages(renders, renderers, datasets)
     draw = random.Random(seed)
     return [file for key in sorted(pages)
-            for file in draw.sample(pages[key], min(per_page, len(pages[key])))]
+            for file in draw.sample(list(pages[key].values()),
+                                    min(per_page, len(pages[key])))]
 
 
 def page_f1(dump: Dump, keep: np.ndarray) -> float:
@@ -59,11 +60,8 @@ def page_f1(dump: Dump, keep: np.ndarray) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--renders", type=Path, required=True)
+    add_render_arguments(parser, per_page=3)
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--renderers", default=",".join(RENDERERS))
-    parser.add_argument("--datasets", default=",".join(DATASETS))
-    parser.add_argument("--per-page", type=int, default=3)
     parser.add_argument("--scores", type=Path,
                         help="also save the out-of-fold line scores here (.npz, for "
                              "train.train_title_model)")
