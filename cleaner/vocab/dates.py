@@ -29,7 +29,7 @@ _MONTH_NAMES = (
 _MORE_MONTH_NAMES = (
     "января январь يناير", "февраля февраль فبراير شباط", "марта март مارس آذار",
     "апреля апрель أبريل إبريل نيسان", "мая май مايو أيار", "июня июнь يونيو يونيه حزيران",
-    "июля июль يوليو يوليه تموز", "августа август أغسطس آب", "сентября сентябрь سبتمبر أيلول",
+    "июля июль يوليو يوليه تموز", "августа август أغسطس اغسطس آب", "сентября сентябрь سبتمبر أيلول",
     "октября октябрь أكتوبر", "ноября ноябрь نوفمبر", "декабря декабрь ديسمبر",
 )
 MONTHS: dict[str, int] = {
@@ -48,7 +48,8 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _PATTERNS = (
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),  # March 9, 2025
-    re.compile(rf"\b{_DAY}\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}\b", re.I),  # 9 de marzo
+    # 9 de marzo 2025; 04 آب/اغسطس 2013 (Arabic pages give two names for a month)
+    re.compile(rf"\b{_DAY}\s+(?:de\s+)?{_MONTH}(?:/[^\W\d]+)?,?\s+(?:de\s+)?{_YEAR}\b", re.I),
     re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[0-3]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
     re.compile(r"\b(?P<month>[0-3]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b"),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<month>[01]?\d)/(?P<day>[0-3]?\d)\b"),
@@ -64,7 +65,7 @@ WEEKDAYS = re.compile(
     r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b|"
     r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|"
     r"donnerstag|freitag|samstag|sonntag|lunes|martes|miércoles|jueves|viernes|sábado|"
-    r"domingo)\b",
+    r"domingo|الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت)\b",
     re.I,
 )
 

@@ -235,6 +235,7 @@ def title_repeat(text: str, title: str | None) -> BlockKind | None:
 # ------------------------------------------------------------ dates and bylines
 
 _DIGIT = re.compile(r"\d")
+_UTC_OFFSET = re.compile(r"^\(?(?:gmt|utc)[+-]\d{1,4}\)?$", re.I)  # "(GMT+0400)"
 _NAME_WORD = re.compile(r"^(?:@\w+|\(?[A-ZÀ-Ý][\w'’.-]*\)?)$")
 MAX_UNSPACED_LABEL_CHARS = 8  # the longest Chinese or Japanese label we list
 # A label heading a short list on its line ("相关文章：A · B"); one character is a word there.
@@ -247,7 +248,8 @@ def name_words(text: str, dates: list[FoundDate] | None = None) -> list[str]:
     """Words of a date-bearing line once dates, times and filler words are gone."""
     words = strip_dates(text, dates).replace("|", " ").replace(",", " ").split()
     return [w for w in words
-            if w.casefold().strip("():：") not in DATE_FILLERS and w.strip("():：")]
+            if w.casefold().strip("():：") not in DATE_FILLERS and w.strip("():：")
+            and not _UTC_OFFSET.match(w)]
 
 
 def dateline(text: str) -> BlockKind | None:

@@ -210,7 +210,7 @@ DATE_FILLERS = frozenset(
     aktualisiert veröffentlicht actualizado publicado date datum fecha | , - – — : ( ) gmt
     utc ist et est edt pst cet cest bst
     发表时间 发布时间 更新时间 日期 时间 来源 投稿日 公開日 更新日 日付 작성일 입력 수정 등록
-    опубликовано обновлено дата نشر تاريخ
+    опубликовано обновлено дата نشر تاريخ آخر تحديث ،
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 AGE = re.compile(
