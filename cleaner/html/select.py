@@ -92,6 +92,8 @@ def combine(reading: DomReading, other: Candidate) -> DomReading:
             blocks.append(replace(block, kind=kind, first_kind=kind))
         else:
             blocks.append(block)
+    if not any(block.kind is BlockKind.BODY for block in blocks):
+        return reading  # the two readings share no block: no evidence against the engine's
     return DomReading(dom, tuple(blocks), reading.scores)
 
 

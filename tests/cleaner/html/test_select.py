@@ -53,9 +53,11 @@ def test_unsure_blocks_the_second_opinion_kept_stay() -> None:
     assert [b.text for b in combined.body] == [ARTICLE, UNSURE]
 
 
-def test_an_empty_second_opinion_changes_nothing() -> None:
+def test_an_empty_or_disjoint_second_opinion_changes_nothing() -> None:
     reading = _reading()
     assert combine(reading, Candidate.of(())) is reading
+    unsure = DomReading(reading.segmented, reading.blocks, np.array([0.1, 0.4, 0.4, 0.05]))
+    assert combine(unsure, Candidate.of((Block("Nothing the engine kept."),))) is unsure
 
 
 def test_labelled_body_keeps_page_order_and_removed_kinds() -> None:
