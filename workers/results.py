@@ -107,6 +107,7 @@ class Stats:
     latency_s: dict[str, float] = field(default_factory=dict)  # "end_to_end_p50": 0.4, ...
     workers: list[WorkerStats] = field(default_factory=list)
     other_counters: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # consumer groups that lag, by name
 
     def lines(self) -> list[str]:
         oldest = "-" if self.oldest_in_flight_s is None else f"{self.oldest_in_flight_s:.0f} s"
@@ -126,6 +127,7 @@ class Stats:
         lines = [f"{label:<{LABEL - 1}} {value}" for label, value in rows]
         lines += [f"{'worker' if n == 0 else '':<{LABEL - 1}} {worker.line()}"
                   for n, worker in enumerate(self.workers)]
+        lines += [f"{'warning':<{LABEL - 1}} {warning}" for warning in self.warnings]
         return lines
 
     def _latency(self) -> str:
@@ -143,6 +145,36 @@ class Stats:
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:
     return (-item[1], item[0])
+
+
+def lagging_groups(client: redis.Redis, settings: WorkerSettings) -> list[str]:
+    """A warning per consumer group that holds a stream's oldest entry past its cap.
+
+    Trimming keeps what a group has not read (workers/publisher.py), so such a
+    stream grows towards `streams_ceiling`, where entries are dropped unread."""
+    warnings = []
+    for stream, cap in ((settings.keys.results, settings.results_maxlen),
+                        (settings.keys.failed, settings.failed_maxlen)):
+        length = client.xlen(stream)
+        if length <= cap:
+            continue
+        oldest = cast(list[tuple[bytes, Any]], client.xrange(stream, count=1))
+        for group in cast(list[dict[str, Any]], client.xinfo_groups(stream)):
+            needed = group["last-delivered-id"]
+            if group["pending"]:
+                needed = client.xpending(stream, group["name"])["min"]
+            if oldest and _stream_id(needed) <= _stream_id(oldest[0][0]):
+                name = group["name"].decode() if isinstance(group["name"], bytes) else group["name"]
+                warnings.append(
+                    f"consumer group {name!r} lags on {stream}: it holds {length} entries "
+                    f"(cap {cap}); past {settings.streams_ceiling} they are dropped unread")
+    return warnings
+
+
+def _stream_id(entry_id: bytes | str) -> tuple[int, int]:
+    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    ms, _, seq = text.partition("-")
+    return int(ms), int(seq or 0)
 
 
 class ResultStore:
@@ -260,6 +292,7 @@ class ResultStore:
             failed_by_reason=self.failed_by_reason(), latency_s=_latencies(histograms),
             workers=workers,
             other_counters={k: v for k, v in count.items() if k not in shown},
+            warnings=lagging_groups(self._redis, self._settings),
         )
 
     def _workers(self, seen: dict[bytes, bytes], now: float

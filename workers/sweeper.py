@@ -40,7 +40,7 @@ import threading
 import time
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, cast
+from typing import cast
 
 import redis
 from celery import bootsteps
@@ -54,6 +54,7 @@ from workers.messages import (
 )
 from workers.producer import CleanerClient
 from workers.publisher import RedisPublisher, RedisUnavailable, connect
+from workers.results import lagging_groups
 from workers.settings import WorkerSettings
 from workers.steps import thread_step
 
@@ -172,36 +173,6 @@ class Sweeper:
             log.warning("sweeper: resubmitted %d lost jobs, failed %d without a copy: %s",
                         len(resubmitted), len(failed), " ".join([*resubmitted, *failed][:20]))
         return SweepReport(resubmitted=resubmitted, failed=failed)
-
-
-def lagging_groups(client: redis.Redis, settings: WorkerSettings) -> list[str]:
-    """A warning per consumer group that holds a stream's oldest entry past its cap.
-
-    Trimming keeps what a group has not read (workers/publisher.py), so such a
-    stream grows towards `streams_ceiling`, where entries are dropped unread."""
-    warnings = []
-    for stream, cap in ((settings.keys.results, settings.results_maxlen),
-                        (settings.keys.failed, settings.failed_maxlen)):
-        length = client.xlen(stream)
-        if length <= cap:
-            continue
-        oldest = cast(list[tuple[bytes, Any]], client.xrange(stream, count=1))
-        for group in cast(list[dict[str, Any]], client.xinfo_groups(stream)):
-            needed = group["last-delivered-id"]
-            if group["pending"]:
-                needed = client.xpending(stream, group["name"])["min"]
-            if oldest and _stream_id(needed) <= _stream_id(oldest[0][0]):
-                name = group["name"].decode() if isinstance(group["name"], bytes) else group["name"]
-                warnings.append(
-                    f"consumer group {name!r} lags on {stream}: it holds {length} entries "
-                    f"(cap {cap}); past {settings.streams_ceiling} they are dropped unread")
-    return warnings
-
-
-def _stream_id(entry_id: bytes | str) -> tuple[int, int]:
-    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-    ms, _, seq = text.partition("-")
-    return int(ms), int(seq or 0)
 
 
 def make_sweeper(settings: WorkerSettings, client: redis.Redis | None = None) -> Sweeper:

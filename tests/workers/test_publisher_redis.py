@@ -8,9 +8,8 @@ import redis
 from workers.messages import CleanedMessage, FailedMessage, FailReason, Job, decode_result
 from workers.producer import CleanerClient
 from workers.publisher import RedisPublisher, RedisUnavailable, StoredJob
-from workers.results import ResultStore
+from workers.results import ResultStore, lagging_groups
 from workers.settings import WorkerSettings
-from workers.sweeper import lagging_groups
 
 pytestmark = pytest.mark.integration
 
@@ -118,6 +117,7 @@ def test_trimming_keeps_what_a_consumer_group_has_not_read(
     assert redis_db.xlen(keys.results) == 300  # nobody read: nothing trimmed
     warnings = lagging_groups(redis_db, settings)
     assert sorted(w.split("'")[1] for w in warnings) == ["archiver", "indexer"]
+    assert ResultStore(redis_db, settings).stats().warnings == warnings  # `results stats`
     # archiver reads everything; indexer reads 250 and acks 200
     redis_db.xreadgroup("archiver", "a1", {keys.results: ">"}, count=1000)
     entries = redis_db.xreadgroup("indexer", "i1", {keys.results: ">"}, count=250)[0][1]
