@@ -2,8 +2,12 @@
 anchors' figures, and the speed ratio against trafilatura measured in the same run.
 
     python -m train.oof ../shared/data/{wcxb-dev,readability,chinese-wce} --out-dir oof/
-    python -m train.oof ../shared/data/text-{wcxb-dev,readability,chinese-wce} --out-dir oof/
-    python bench/report.py --shared ../shared --oof oof/ [--out docs/quality.md]
+    python bench/render_dumps.py ...   # the five renderers' dumps (see train/README.md)
+    python -m train.text_oof --renders RENDERS --out RENDERS/oof   # text models, all renderers
+    cp RENDERS/oof/render/wcxb-dev.jsonl oof/text-wcxb-dev.jsonl   # (same for the other two)
+    cleaner bench ../shared/data/wcxb-dev --out /dev/null --compare trafilatura > speed.txt
+    python bench/memory.py ../shared/data/wcxb-dev ../shared/data/aeb --pages 20000 > mem.txt
+    python bench/report.py --shared ../shared --oof oof/ --speed speed.txt --memory mem.txt
 
 Every figure comes from `cleaner bench` (or, on the sets the shipped models train on,
 from `train/oof.py`'s out-of-fold predictions, which have the same shape) and the shared
@@ -95,11 +99,12 @@ def f(x: float | None) -> str:
     return "-" if x is None else f"{x:.3f}"
 
 
-def render(results: dict[str, tuple[dict[str, Any], str]], speed: str) -> str:
+def render(results: dict[str, tuple[dict[str, Any], str]], speed: str, memory: str) -> str:
     lines = ["# Extraction quality", "",
              "Produced by `bench/report.py` (see its docstring for the commands): every figure "
              "from `cleaner bench` or, on the sets our models train on (wcxb-dev, readability, "
-             "chinese-wce and their dumps), from `train/oof.py`'s out-of-fold predictions, "
+             "chinese-wce and their dumps), from out-of-fold predictions (`train/oof.py` for "
+             "HTML, `train/text_oof.py` for the dumps; `render` is shared/bench/render.py's), "
              "scored by `shared/bench/score.py`. Word F1 counts one token per character in "
              "Chinese, Japanese and Thai.", "",
              "## HTML", "",
@@ -141,7 +146,9 @@ def render(results: dict[str, tuple[dict[str, Any], str]], speed: str) -> str:
               " (one run, engines interleaved page by page; trafilatura with its metadata, "
               "ours with metadata and removed blocks). Its F1 columns are in-sample for our "
               "model, which trains on wcxb-dev: the honest figure is the out-of-fold one "
-              "above.", "", "```", speed, "```", ""]
+              "above.", "", "```", speed, "```", "",
+              "Memory: `python bench/memory.py ../shared/data/wcxb-dev ../shared/data/aeb "
+              f"--pages 20000 --cap-mb 300`: {memory}.", ""]
     return "\n".join(lines)
 
 
@@ -150,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", type=Path, required=True, help="the shared/ folder")
     ap.add_argument("--oof", type=Path, help="train/oof.py's output folder")
     ap.add_argument("--speed", type=Path, help="a saved `--compare trafilatura` printout")
+    ap.add_argument("--memory", type=Path, help="a saved bench/memory.py printout")
     ap.add_argument("--out", type=Path, default=Path("docs/quality.md"))
     args = ap.parse_args(argv)
     results: dict[str, tuple[dict[str, Any], str]] = {}
@@ -163,7 +171,9 @@ def main(argv: list[str] | None = None) -> int:
             results[name] = (score(args.shared, name, pred), source)
             print(f"{name}: {results[name][0]['overall']['word_f1']:.3f}", file=sys.stderr)
     speed = args.speed.read_text("utf-8").strip() if args.speed else "(not measured)"
-    args.out.write_text(render(results, speed), encoding="utf-8")
+    memory = (args.memory.read_text("utf-8").strip().splitlines()[-1] if args.memory
+              else "(not measured)")
+    args.out.write_text(render(results, speed, memory), encoding="utf-8")
     print(args.out.read_text(encoding="utf-8"))
     return 0
 
