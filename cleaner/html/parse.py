@@ -30,10 +30,6 @@ from cleaner.models import RejectReason
 # anyway, but the declaration may name a charset the text is no longer in.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _EMPTY_DOCUMENT = "<html><head></head><body></body></html>"
-# Real pages nest 20-40 levels; past this depth a page is pathological, and engines
-# whose cost grows with depth (resiliparse's main-content pass is quadratic) skip it.
-PATHOLOGICAL_DEPTH = 200
-_DEEPER_THAN_PATHOLOGICAL = etree.XPath("boolean(/*" + "/*" * PATHOLOGICAL_DEPTH + ")")
 
 
 MAX_ELEMENTS = 200_000
@@ -105,8 +101,3 @@ def parse_html(text: str) -> HtmlElement:
     if tree is None:
         tree = document_fromstring(_EMPTY_DOCUMENT)
     return tree
-
-
-def is_pathologically_deep(tree: HtmlElement) -> bool:
-    """True if the tree nests PATHOLOGICAL_DEPTH levels (one XPath pass, no Python recursion)."""
-    return bool(_DEEPER_THAN_PATHOLOGICAL(tree))

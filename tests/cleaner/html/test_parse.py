@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from cleaner.html.parse import is_pathologically_deep, parse_html
+from cleaner.html.parse import parse_html
 
 DEPTH = 100_000
 
@@ -22,10 +22,3 @@ def test_unparsable_input_gives_an_empty_document() -> None:
     tree = parse_html("   ")
     assert tree.tag == "html"
     assert tree.find("body") is not None
-
-
-def test_pathological_depth_is_detected() -> None:
-    deep = parse_html("<html><body>" + "<div>" * DEPTH + "x" + "</div>" * DEPTH + "</body></html>")
-    shallow = parse_html("<html><body>" + "<div>" * 50 + "x" + "</div>" * 50 + "</body></html>")
-    assert is_pathologically_deep(deep)
-    assert not is_pathologically_deep(shallow)
