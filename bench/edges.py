@@ -38,6 +38,8 @@ from typing import Any
 import psutil
 import redis
 
+if __package__ in (None, ""):  # run as `python bench/edges.py`: the repository is the root
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.chaos import Tally, article_jobs, tally
 from workers.conf import redact_url
 from workers.embedded import EmbeddedRedis
