@@ -4,7 +4,8 @@
    page declares) from the tree as parsed;
 2. segment the tree into DOM blocks (`dom_blocks`);
 3. classify each block on its own features, then
-4. revise it with its neighbours' and containers' scores (`dom_classify`);
+4. revise it with its neighbours' and containers' scores (`dom_classify`); a page
+   of a few blocks (an HTML fragment) keeps its prose (`select.keep_fragment`);
 5. assemble: the blocks kept are the body, each dropped block gets its kind
    (`label`); the headline, "enable JavaScript" notices and promotion inside the
    article are named by `select`.
@@ -26,7 +27,13 @@ from cleaner.html.dom_features import PageHints, vocabulary
 from cleaner.html.label import removed_kind
 from cleaner.html.metadata import build_metadata
 from cleaner.html.parse import parse_html
-from cleaner.html.select import DomReading, combine, label_body, needs_second_opinion
+from cleaner.html.select import (
+    DomReading,
+    combine,
+    keep_fragment,
+    label_body,
+    needs_second_opinion,
+)
 from cleaner.html.sources import PageSources, read_sources
 from cleaner.models import Block, Extraction, Metadata, RawPage
 from cleaner.options import CleanOptions
@@ -39,6 +46,7 @@ def extract_html(page: RawPage, url: str | None, options: CleanOptions) -> Extra
     blocks = dom_blocks(tree)
     hints = page_hints(sources, metadata)
     reading = read_blocks(blocks, block_scores(blocks, hints, load_model(options.model_dir)))
+    reading = keep_fragment(reading)
     if needs_second_opinion(reading, hints.article):
         reading = combine(reading, trafilatura_candidate(tree, url, fast=True))
     return Extraction(blocks=label_body(reading, metadata.title), metadata=metadata)

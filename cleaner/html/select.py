@@ -33,6 +33,7 @@ from cleaner.vocab.detectors import detect
 
 _NON_WORD = re.compile(r"\W+")
 _WORDS = re.compile(r"\w+")
+FRAGMENT_BLOCKS = 8  # as text mode's short dumps (cleaner/text/revise.py)
 # On a declared article, a block scored at least this is body whatever trafilatura says.
 SURE_BODY = 0.6
 # "You need to enable JavaScript to run this app.", "JavaScript is disabled in your browser".
@@ -62,6 +63,19 @@ class DomReading:
     @property
     def body(self) -> tuple[Block, ...]:
         return tuple(block for block in self.blocks if block.kind is BlockKind.BODY)
+
+
+def keep_fragment(reading: DomReading) -> DomReading:
+    """On a page of fewer than FRAGMENT_BLOCKS blocks (an HTML fragment: an article's
+    markup sent alone), a dropped block that nothing names (no markup, no detector, not
+    mostly links: kind BOILERPLATE) is body. The model never saw such pages (wcxb-dev's
+    few-block pages are script shells, whose lone notice `label_notices` names) and
+    rejected a fragment's short paragraphs as no_article."""
+    if len(reading.segmented) >= FRAGMENT_BLOCKS:
+        return reading
+    blocks = tuple(replace(block, kind=BlockKind.BODY) if block.kind is BlockKind.BOILERPLATE
+                   else block for block in reading.blocks)
+    return DomReading(reading.segmented, blocks, reading.scores)
 
 
 def needs_second_opinion(reading: DomReading, declares_article: bool) -> bool:

@@ -65,3 +65,10 @@ def test_deeply_nested_page_through_the_public_api() -> None:
     result = clean(html, options=replace(DEFAULT_OPTIONS, max_bytes=10 * len(html)))
     assert result.status == "cleaned" or result.reason is RejectReason.NO_ARTICLE
     assert result.title == "Deep page"
+
+
+def test_an_html_fragment_keeps_its_short_paragraph() -> None:
+    extraction = _extract("<p>The council met on Tuesday.</p><p><a href='/a'>More</a></p>")
+    kinds = {b.text: b.kind for b in extraction.blocks}
+    assert kinds["The council met on Tuesday."] is BlockKind.BODY
+    assert kinds["More"] is not BlockKind.BODY  # a link alone stays out
