@@ -149,8 +149,9 @@ def test_a_page_starting_with_markup_is_html() -> None:
     assert read("<!doctype html><p>Hi</p>").mode is Mode.HTML
 
 
-def test_markup_later_in_the_page_needs_several_tags() -> None:
-    assert read("Intro line\n<div><p>a</p><span>b</span></div>").mode is Mode.HTML
+def test_markup_later_in_the_page_needs_document_structure() -> None:
+    assert read("Intro line\n<html><body><p>a</p></body></html>").mode is Mode.HTML
+    assert read("Intro line\n<div><p>a</p><span>b</span></div>").mode is Mode.TEXT  # quoted
     assert read("Intro line\nthe <p> tag is a paragraph").mode is Mode.TEXT
 
 
