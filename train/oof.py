@@ -78,7 +78,8 @@ def run_folds(datasets: list[Path], fit_parts: FitParts, outputs: dict[str, Path
 
 
 def _pages_with_sites(dataset: Path) -> list[tuple[str, Page]]:
-    sites = {f.id: f.domain for f in labelled_files(dataset, "*/*")}
+    pattern = "text/*.txt" if dataset.name.startswith("text-") else "html/*.html.gz"
+    sites = {f.id: f.domain for f in labelled_files(dataset, pattern)}
     return [(sites[page.id], page) for page in iter_pages(dataset)]
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
+from cleaner.evaluate import word_prf
 from cleaner.html.dom_blocks import DomBlocks, dom_blocks
 from cleaner.html.dom_classify import (
     MODEL_FILE,
@@ -49,7 +50,6 @@ from cleaner.html.sources import read_sources
 from cleaner.options import CleanOptions
 from cleaner.stages.decode import decode
 from cleaner.vocab.modelfile import save_arrays
-from cleaner.vocab.script import tokens
 from cleaner.vocab.trees import Forest
 from train import trees
 from train.labels import block_labels
@@ -177,20 +177,9 @@ def _split(values: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray]:
     return np.split(values, np.cumsum(sizes)[:-1])
 
 
-def word_f1(truth: str, kept: str) -> float:
-    """The benchmarks' word F1 (one token per character in unspaced scripts)."""
-    from collections import Counter  # noqa: PLC0415
-
-    t, p = Counter(tokens(truth.lower())), Counter(tokens(kept.lower()))
-    if not t or not p:
-        return float(not t and not p)
-    overlap = sum((t & p).values())
-    return 2 * overlap / (sum(t.values()) + sum(p.values()))
-
-
 def page_f1(page: Page, keep: np.ndarray) -> float:
-    return word_f1(page.truth, "\n".join(t for t, k in zip(page.blocks.texts, keep,
-                                                             strict=True) if k))
+    kept = "\n".join(t for t, k in zip(page.blocks.texts, keep, strict=True) if k)
+    return word_prf(page.truth, kept)[2]  # the benchmarks' word F1, per script
 
 
 def report(pages: Sequence[Page], scores: Sequence[np.ndarray]) -> None:

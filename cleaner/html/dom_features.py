@@ -262,7 +262,9 @@ def context_features(blocks: DomBlocks, own: np.ndarray, first_pass: np.ndarray)
     n = len(first_pass)
     if not n:
         return np.zeros((0, len(CONTEXT_FEATURE_NAMES)), dtype=np.float32)
-    words = block_words(blocks)
+    # The word counts pass 1 already read (its log1p column): exact after rounding, and no
+    # second tokenising of the page.
+    words = np.rint(np.expm1(own[:, _LOG_WORDS].astype(np.float64)))
     weight = np.sqrt(words) + 0.5
     columns = [own[:, _REVISION_OWN_COLUMNS], first_pass[:, None]]
     padded = np.pad(first_pass, 3)
@@ -316,6 +318,7 @@ OWN_FEATURE_NAMES: tuple[str, ...] = (
 )
 _REVISION_OWN_NAMES = ("log_words", "link_share", "stopword_share")
 _REVISION_OWN_COLUMNS = [OWN_FEATURE_NAMES.index(name) for name in _REVISION_OWN_NAMES]
+_LOG_WORDS = OWN_FEATURE_NAMES.index("log_words")
 CONTEXT_FEATURE_NAMES: tuple[str, ...] = (
     *_REVISION_OWN_NAMES, "pass1", *(f"pass1_at_{k:+d}" for k in NEIGHBOUR_OFFSETS),
     *(f"pass1_window_{w}" for w in CONTEXT_WINDOWS),
