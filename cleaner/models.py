@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cleaner.dedup import NUM_PERM, SHINGLE
+
 SCHEMA_VERSION = "1.0"  # also the Literal on the result models: bump both together
 
 
@@ -174,6 +176,15 @@ class CleanedDocument(BaseModel):
         "Khmer and Myanmar every character is a word; in other scripts a word is a run of "
         "letters and digits (punctuation is none). As the benchmarks' word F1 counts them."))
     content_hash: str = Field(description="sha256 of the normalised body text")
+    minhash: str = Field(description=(
+        f"MinHash signature of the body for near-duplicate detection: {NUM_PERM} uint32 "
+        f"values, base64 of little-endian bytes, over shingles of {SHINGLE} words (words "
+        "as word_count counts them, lower-cased)"))
+    duplicate_of: str | None = Field(default=None, description=(
+        "Id of the earlier document this one nearly repeats; set only by an index (the "
+        "service's, or `cleaner clean --dedup`)"))
+    similarity: float | None = Field(default=None, description=(
+        "Estimated similarity to `duplicate_of` (0-1); set with it"))
     removed: list[RemovedBlock] | None = Field(
         None, description="Dropped blocks with their kind, when asked for"
     )

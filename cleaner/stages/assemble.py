@@ -11,6 +11,7 @@ import unicodedata
 
 from pydantic import TypeAdapter
 
+from cleaner.dedup import signature
 from cleaner.errors import PageRejected
 from cleaner.models import (
     Block,
@@ -72,6 +73,7 @@ def assemble(
         markdown=to_markdown(body) if options.include_markdown else None,
         word_count=word_count,
         content_hash=content_hash(text),
+        minhash=signature(text).encode(),
         removed=_removed(extraction.blocks, text) if options.include_removed else None,
     )
 

@@ -21,7 +21,8 @@ RESULT = TypeAdapter(CleanResult)
 
 
 def document() -> CleanedDocument:
-    fields = {"mode": "text", "text": "a b c", "word_count": 3, "content_hash": "0" * 64}
+    fields = {"mode": "text", "text": "a b c", "word_count": 3, "content_hash": "0" * 64,
+              "minhash": "AAAA"}
     return CleanedDocument.model_validate(fields)
 
 
