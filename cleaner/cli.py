@@ -32,6 +32,7 @@ from cleaner.api import clean, warm_up
 from cleaner.bench import dataset_files, iter_pages, run_bench
 from cleaner.compare import ENGINES, compare
 from cleaner.compare import report as compare_report
+from cleaner.dedup import MemoryIndex, mark_duplicate
 from cleaner.evaluate import load_truth
 from cleaner.inputs import InputError, InputPage, Skipped, check_paths, is_single_page, read_inputs
 from cleaner.models import CleanedDocument, Rejected
@@ -130,6 +131,7 @@ def options_from_args(args: argparse.Namespace) -> CleanOptions:
         max_bytes=args.max_bytes,
         include_removed=not args.no_removed,
         include_markdown=getattr(args, "format", None) == "markdown",
+        dedup_threshold=getattr(args, "dedup_threshold", DEFAULT_OPTIONS.dedup_threshold),
     )
 
 
@@ -141,6 +143,17 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be above 0, got {value}")
+    return value
+
+
+def unit_fraction(text: str) -> float:
+    """An argparse type: a number above 0 and at most 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 1, got {value}")
     return value
 
 
@@ -179,6 +192,12 @@ def _add_clean(sub: Subparsers) -> None:
     p.add_argument("--parallel", type=positive_int, default=1, metavar="N",
                    help="clean in N processes (default 1)")
     p.add_argument("--url", help="the page's URL (one page only: WARC and JSONL carry their own)")
+    p.add_argument("--dedup", action="store_true",
+                   help="mark near-duplicates among these pages: duplicate_of names the first "
+                        "page a document repeats, with its similarity (no page is dropped)")
+    p.add_argument("--dedup-threshold", type=unit_fraction, default=DEFAULT_OPTIONS.dedup_threshold,
+                   metavar="S", help="--dedup: the estimated shingle similarity at which a page "
+                                     "repeats another (default: %(default)s)")
     add_option_flags(p)
     p.set_defaults(handler=_run_clean, parser=p)
 
@@ -196,10 +215,12 @@ def _run_clean(args: argparse.Namespace) -> int:
     pages = read_inputs(args.paths, max_bytes=options.max_bytes, skipped=skipped)
     if args.url:
         pages = (replace(page, url=args.url) for page in pages)
+    outcomes = clean_all(pages, options, args.parallel)
+    if args.dedup:
+        outcomes = mark_duplicates(outcomes, options.dedup_threshold)
     tally: Counter[str] = Counter()
     with open_writer(args.format, folder=args.output_dir, metadata=args.metadata) as writer:
-        for outcome in progress(clean_all(pages, options, args.parallel), desc="cleaning",
-                                unit="page"):
+        for outcome in progress(outcomes, desc="cleaning", unit="page"):
             writer.write(outcome)
             tally[outcome.reason or outcome.status] += 1
     print(summary(tally, time.perf_counter() - started, skipped, args.output_dir),
@@ -231,6 +252,18 @@ def clean_all(pages: Iterable[InputPage], options: CleanOptions,
                              "`--parallel 1` names the page") from None
         finally:  # stopped early (a closed pipe, Ctrl-C): drop the pages not started
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def mark_duplicates(outcomes: Iterable[Outcome], threshold: float) -> Iterator[Outcome]:
+    """The outcomes in order, each document linked to the first earlier page it nearly
+    repeats (an in-memory index over this run's pages, named as the outputs are)."""
+    index = MemoryIndex()
+    for outcome in outcomes:
+        if not isinstance(outcome.result, CleanedDocument):
+            yield outcome
+            continue
+        marked = mark_duplicate(outcome.page.name, outcome.result, index, threshold)
+        yield replace(outcome, result=marked)
 
 
 def _init_child() -> None:

@@ -16,11 +16,14 @@ import base64
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from cleaner.vocab.script import TOKEN
+
+if TYPE_CHECKING:  # models imports this module's constants for its field descriptions
+    from cleaner.models import CleanedDocument
 
 NUM_PERM = 128
 BANDS = 32  # BANDS * ROWS == NUM_PERM; 32 x 4 finds pairs of similarity 0.5 with p ~ 0.87
@@ -115,6 +118,17 @@ def find_duplicate(doc_id: str, sig: Signature, store: SignatureStore,
     match = best_match(doc_id, sig, store.candidates(keys), threshold)
     store.add(doc_id, sig, keys)
     return match
+
+
+def mark_duplicate(doc_id: str, document: CleanedDocument, store: SignatureStore,
+                   threshold: float = DEFAULT_THRESHOLD) -> CleanedDocument:
+    """The document with `duplicate_of` and `similarity` set when it nearly repeats an
+    earlier one in the store (it is added either way); never dropped."""
+    match = find_duplicate(doc_id, Signature.decode(document.minhash), store, threshold)
+    if match is None:
+        return document
+    return document.model_copy(
+        update={"duplicate_of": match.duplicate_of, "similarity": round(match.similarity, 4)})
 
 
 @dataclass

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from cleaner.dedup import DEFAULT_THRESHOLD
+
 # 10 MB: the largest real article pages we have seen are ~3 MB of HTML; a cap
 # well above that still stops a runaway page before it costs a parse.
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -28,6 +30,8 @@ class CleanOptions:
     include_removed: bool = True
     include_markdown: bool = False
     detect_language: bool = True
+    # Where an index (`cleaner clean --dedup`, the service's) links near-duplicates.
+    dedup_threshold: float = DEFAULT_THRESHOLD
     # Where to read the model files from instead of the shipped ones (same file names);
     # `train/oof.py` points it at the models of one fold.
     model_dir: str | None = None
@@ -40,6 +44,8 @@ class CleanOptions:
             raise ValueError(f"max_bytes must be positive, not {self.max_bytes}")
         if self.min_body_words < 0:
             raise ValueError(f"min_body_words must be >= 0, not {self.min_body_words}")
+        if not 0 < self.dedup_threshold <= 1:
+            raise ValueError(f"dedup_threshold must be in (0, 1], not {self.dedup_threshold}")
 
 
 DEFAULT_OPTIONS = CleanOptions()
