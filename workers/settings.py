@@ -70,6 +70,11 @@ class WorkerSettings(BaseSettings):
     inbox_claim_idle_ms: int = Field(default=60_000, ge=1000)
     heartbeat_file: Path | None = None  # touched while the worker talks to Redis
     metrics_port: int | None = Field(default=None, ge=1, le=65535)  # GET /metrics; unset: none
+    # Near-duplicates (workers/dedup.py): every document is looked up in, then added to, an
+    # index in Redis kept this long; unset threshold = the library's DEFAULT_THRESHOLD
+    dedup_enabled: bool = True
+    dedup_threshold: float | None = Field(default=None, gt=0, le=1)
+    dedup_window_s: int = Field(default=30 * 24 * 3600, ge=60)
     # How the worker cleans (the CleanOptions it builds)
     clean_mode: Literal["auto", "html", "text"] = "auto"
     include_removed: bool = True
@@ -179,3 +184,16 @@ class Keys:
 
     def rate(self, bucket: int) -> str:
         return f"{self.prefix}:rate:{bucket}"
+
+    def lsh(self, band_key: str) -> str:
+        return f"{self.prefix}:lsh:{band_key}"
+
+    def signature(self, job_id: str) -> str:
+        return f"{self.prefix}:sig:{job_id}"
+
+    def cluster(self, original: str) -> str:
+        return f"{self.prefix}:dups:{original}"
+
+    @property
+    def clusters(self) -> str:
+        return f"{self.prefix}:clusters"

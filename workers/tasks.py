@@ -31,6 +31,7 @@ from celery.exceptions import Reject
 from cleaner import CleanedDocument, CleanOptions, Rejected, clean
 from workers import metrics
 from workers.conf import TASK_NAME
+from workers.dedup import RedisIndex, with_duplicate
 from workers.messages import (
     CleanedMessage,
     FailedMessage,
@@ -72,6 +73,7 @@ class JobsFailed(Exception):
 def clean_jobs(
     job_ids: Sequence[str], *, publisher: RedisPublisher, settings: WorkerSettings,
     options: CleanOptions, hand_back: Callable[[list[str]], None],
+    index: RedisIndex | None = None,
 ) -> list[FailedMessage]:
     """Clean a message's jobs in order; return those published as failures.
 
@@ -81,10 +83,11 @@ def clean_jobs(
     ledger. Redis does that while the page is cleaned instead of the worker
     waiting for it. The time limits are per message, so once it has run
     `message_budget_s` the jobs not started go back to the queue as a new
-    message rather than run short of time.
+    message rather than run short of time. With an `index`, each document is
+    looked up in and added to the near-duplicate index before it is published.
     """
     began = time.monotonic()
-    run = _Run(publisher, settings, options)
+    run = _Run(publisher, settings, options, index)
     stored = publisher.advance(read=job_ids[0]).wait()
     for n, job_id in enumerate(job_ids):
         following = job_ids[n + 1] if n + 1 < len(job_ids) else None
@@ -101,8 +104,9 @@ class _Run:
     """A message's jobs in order, each outcome published with the next job's start."""
 
     def __init__(self, publisher: RedisPublisher, settings: WorkerSettings,
-                 options: CleanOptions) -> None:
+                 options: CleanOptions, index: RedisIndex | None) -> None:
         self._publisher, self._settings, self._options = publisher, settings, options
+        self._index = index
         self._outcome: ResultMessage | None = None
         self._started_at: float | None = None
         self.failures: list[FailedMessage] = []
@@ -118,6 +122,10 @@ class _Run:
                 self._started_at = trip.started_at
                 self._outcome = outcome_of(job_id, stored, stored.deliveries + 1,
                                            self._settings, self._options)
+                if self._index is not None and isinstance(self._outcome, CleanedMessage):
+                    # Redis failing here raises RedisUnavailable: the message is requeued,
+                    # as for any Redis error, rather than published with a wrong null
+                    self._outcome = with_duplicate(self._outcome, self._index)
                 metrics.observe(self._outcome, stored.queued_at)  # Prometheus, results stats
         finally:  # read the replies even on the way out: the connection must not hold them
             after = trip.wait()
@@ -245,6 +253,7 @@ class CleanTask(Task):  # type: ignore[misc]  # celery is untyped
 
 def register_clean_task(app: Celery, settings: WorkerSettings, publisher: RedisPublisher) -> Task:
     options = clean_options(settings)
+    index = RedisIndex(publisher.client, settings) if settings.dedup_enabled else None
 
     @app.task(  # type: ignore[untyped-decorator]  # celery is untyped
         name=TASK_NAME, bind=True, base=CleanTask, publisher=publisher, settings=settings,
@@ -255,7 +264,7 @@ def register_clean_task(app: Celery, settings: WorkerSettings, publisher: RedisP
         try:
             failures = clean_jobs(
                 job_ids, publisher=self.publisher, settings=settings, options=options,
-                hand_back=lambda rest: send_jobs(self.app, rest, settings.queue))
+                hand_back=lambda rest: send_jobs(self.app, rest, settings.queue), index=index)
         except (RedisUnavailable, SoftTimeLimitExceeded) as error:
             # Infrastructure, not the pages: the message goes back to the queue (its
             # finished jobs are skipped when it runs again). Nothing here waits on Redis:

@@ -1,0 +1,188 @@
+"""The near-duplicate index against a real Redis: decisions, round trips, TTLs, caps, restarts.
+
+The worker paths (a copy through the inbox, a redelivery after SIGKILL) are in
+test_end_to_end.py and test_reliability.py, beside the fleets they reuse.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from bench.chaos import restart_redis
+from cleaner.dedup import DEFAULT_THRESHOLD, Match, Signature, signature
+from workers.dedup import BAND_CAP, SIG_BYTES, Copy, RedisIndex, clusters, from_bytes, to_bytes
+from workers.embedded import EmbeddedRedis
+from workers.publisher import RedisUnavailable
+from workers.settings import WorkerSettings
+
+pytestmark = pytest.mark.integration
+WINDOW_S = 7 * 24 * 3600
+
+
+class CountingConnection(redis.Connection):
+    """Counts requests sent: one per command, one per pipeline or script call."""
+
+    sent = 0
+
+    def send_packed_command(self, command: Any, check_health: bool = True) -> None:
+        CountingConnection.sent += 1
+        super().send_packed_command(command, check_health)
+
+
+@pytest.fixture
+def counted(redis_db: redis.Redis) -> Iterator[redis.Redis]:
+    kwargs = redis_db.connection_pool.connection_kwargs
+    pool = redis.ConnectionPool(port=kwargs["port"], db=kwargs["db"],
+                                connection_class=CountingConnection)
+    client = redis.Redis(connection_pool=pool)
+    yield client
+    client.close()
+
+
+def _settings(unit_settings: WorkerSettings, **update: Any) -> WorkerSettings:
+    return unit_settings.model_copy(update={"dedup_window_s": WINDOW_S, **update})
+
+
+def _story(seed: int, words: int = 300) -> str:
+    rng = random.Random(seed)
+    return " ".join(f"w{rng.randrange(20_000)}" for _ in range(words))
+
+
+def _copy(text: str) -> str:
+    """The same story, republished: one word changed, a line added."""
+    first, rest = text.split(" ", 1)
+    return f"{rest.replace(rest.split()[10], 'changed', 1)} {first} Reporting by a wire."
+
+
+def _round_trips(action: Any) -> tuple[Any, int]:
+    before = CountingConnection.sent
+    result = action()
+    return result, CountingConnection.sent - before
+
+
+def test_a_copy_names_the_original_in_two_round_trips_with_every_key_under_the_window(
+    counted: redis.Redis, unit_settings: WorkerSettings
+) -> None:
+    settings = _settings(unit_settings)
+    index = RedisIndex(counted, settings)
+    original, copy = signature(_story(1)), signature(_copy(_story(1)))
+    assert index.threshold == DEFAULT_THRESHOLD  # unset: the library's
+    index.link("warmup", signature(_story(99)))  # loads both scripts (once per server)
+
+    first, trips = _round_trips(lambda: index.link("original", original))
+    assert (first, trips) == (None, 2)  # read, write
+    found, trips = _round_trips(lambda: index.link("copy", copy))
+    assert trips == 2
+    assert isinstance(found, Match) and found.duplicate_of == "original"
+    assert found.similarity == copy.similarity(original) >= DEFAULT_THRESHOLD
+
+    keys = settings.keys
+    written = [keys.signature("copy"), keys.cluster("original"), keys.clusters,
+               *(keys.lsh(band) for band in copy.band_keys())]
+    assert all(WINDOW_S - 5 < counted.ttl(key) <= WINDOW_S for key in written)
+    assert len(counted.get(keys.signature("original")) or b"") == SIG_BYTES  # no decision
+    assert counted.zscore(keys.cluster("original"), "copy") == found.similarity
+    assert clusters(counted, settings) == {"original": [
+        Copy("copy", found.similarity, "original")]}
+
+
+def test_a_redelivered_job_gets_its_first_decision_in_one_round_trip(
+    counted: redis.Redis, unit_settings: WorkerSettings
+) -> None:
+    """Its first run wrote, then died before publishing; meanwhile a copy named it."""
+    index = RedisIndex(counted, _settings(unit_settings))
+    original = signature(_story(2))
+    assert index.link("original", original) is None
+    assert index.link("copy", signature(_copy(_story(2)))) is not None
+    again, trips = _round_trips(lambda: index.link("original", original))
+    assert (again, trips) == (None, 1)  # not itself, not the copy indexed after it
+    copy_again = index.link("copy", signature(_copy(_story(2))))
+    assert copy_again is not None and copy_again.duplicate_of == "original"
+
+
+def test_a_new_page_under_a_known_id_is_decided_again_and_never_names_itself(
+    redis_db: redis.Redis, unit_settings: WorkerSettings
+) -> None:
+    index = RedisIndex(redis_db, _settings(unit_settings))
+    assert index.link("page", signature(_story(3))) is None
+    assert index.link("other", signature(_story(4))) is None
+    replaced = index.link("page", signature(_copy(_story(4))))  # forced: another page
+    assert replaced is not None and replaced.duplicate_of == "other"
+
+
+def test_a_band_holds_at_most_band_cap_ids_and_copies_still_match(
+    redis_db: redis.Redis, unit_settings: WorkerSettings
+) -> None:
+    settings = _settings(unit_settings)
+    index = RedisIndex(redis_db, settings)
+    sig = signature(_story(5))
+    decisions = [index.link(f"same-{n}", sig) for n in range(BAND_CAP + 4)]
+    assert decisions[0] is None
+    assert all(d is not None and d.duplicate_of == "same-0" for d in decisions[1:])
+    assert {redis_db.zcard(settings.keys.lsh(band)) for band in sig.band_keys()} == {BAND_CAP}
+
+
+def test_documents_older_than_the_window_are_no_candidates(
+    redis_db: redis.Redis, unit_settings: WorkerSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = RedisIndex(redis_db, _settings(unit_settings))
+    monkeypatch.setattr("workers.dedup.time.time", lambda: 1_700_000_000.0)
+    assert index.link("old", signature(_story(6))) is None
+    monkeypatch.setattr("workers.dedup.time.time", lambda: 1_700_000_000.0 + WINDOW_S + 1)
+    assert index.link("new", signature(_copy(_story(6)))) is None
+    assert list(index.candidates(signature(_story(6)).band_keys())) != []  # "new" is one
+
+
+def test_clusters_put_a_copy_of_a_copy_under_the_first_document(
+    redis_db: redis.Redis, unit_settings: WorkerSettings
+) -> None:
+    settings = _settings(unit_settings)
+    index = RedisIndex(redis_db, settings)
+    base = _story(7, words=200)
+    index.link("first", signature(base))
+    index.link("second", signature(base + " " + _story(8, words=60)))
+    third = index.link("third", signature(base + " " + _story(8, words=60) + " " + _story(9, 60)))
+    assert third is not None and third.duplicate_of == "second"  # the most similar
+    listed = clusters(redis_db, settings)
+    assert list(listed) == ["first"]
+    chain = sorted((c.id, c.of) for c in listed["first"])
+    assert chain == [("second", "first"), ("third", "second")]
+
+
+def test_a_redis_error_is_redis_unavailable(unit_settings: WorkerSettings) -> None:
+    dead = redis.Redis(port=1, socket_connect_timeout=1)
+    with pytest.raises(RedisUnavailable):
+        RedisIndex(dead, unit_settings).link("x", signature(_story(10)))
+
+
+def test_the_index_survives_a_redis_restart(tmp_path: Path, unit_settings: WorkerSettings) -> None:
+    """AOF (`appendonly yes`, as compose and the embedded server run): a new server on the same
+    data dir has the index, TTLs included, and the next copy finds the original."""
+    server = EmbeddedRedis.start(tmp_path / "redis")
+    try:
+        settings = _settings(unit_settings, redis_url=server.url)
+        index = RedisIndex(server.client(), settings)
+        assert index.link("before-restart", signature(_story(11))) is None
+        server = restart_redis(server, hard=False)
+        client = server.client()
+        assert client.config_get("appendonly") == {"appendonly": "yes"}
+        assert client.ttl(settings.keys.signature("before-restart")) > WINDOW_S - 60
+        after = RedisIndex(client, settings).link("after-restart", signature(_copy(_story(11))))
+        assert after is not None and after.duplicate_of == "before-restart"
+        client.close()
+    finally:
+        server.stop()
+
+
+def test_signatures_are_stored_raw_and_read_back_equal() -> None:
+    sig = signature(_story(12))
+    assert len(to_bytes(sig)) == SIG_BYTES
+    assert Signature.similarity(from_bytes(to_bytes(sig)), sig) == 1.0
+    with pytest.raises(ValueError, match="512 bytes"):
+        from_bytes(b"short")
