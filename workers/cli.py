@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,6 +35,7 @@ from cleaner.cli import (
 from cleaner.inputs import InputPage, Skipped, check_paths, read_inputs
 from cleaner.progress import progress
 from workers.conf import celery_conf, redact_url
+from workers.dedup import clusters
 from workers.embedded import EmbeddedRedis, EmbeddedRedisError, redis_cli_binary
 from workers.messages import CleanedMessage, FailReason, Job, JobError, JobTooLarge
 from workers.process import WORKER_COMMAND, WorkerStartError
@@ -333,7 +334,8 @@ def _enqueue_messages(client: CleanerClient, path: Path, tally: _Tally, *, force
 
 
 def _add_results(sub: Subparsers[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("results", help="read results: tail, get, failed, stats, retry-failed")
+    p = sub.add_parser("results", help="read results: tail, get, failed, stats, duplicates, "
+                                       "retry-failed")
     actions = p.add_subparsers(title="actions", metavar="ACTION", required=True)
     tail = actions.add_parser("tail", help="the latest cleaned documents")
     tail.add_argument("-n", type=positive_int, default=10, help="how many (default 10)")
@@ -352,6 +354,12 @@ def _add_results(sub: Subparsers[argparse.ArgumentParser]) -> None:
                                              "in flight, rate, latency")
     stats.add_argument("--json", action="store_true", help="the figures as one JSON object")
     stats.set_defaults(handler=_guarded(_stats), parser=stats)
+    dups = actions.add_parser("duplicates", help="near-duplicate clusters in the index: each "
+                              "first document, then its near-copies with their similarity")
+    dups.add_argument("-n", type=positive_int, default=20, help="clusters, newest first "
+                      "(default 20)")
+    dups.add_argument("--json", action="store_true", help="one JSON object per cluster")
+    dups.set_defaults(handler=_guarded(_duplicates), parser=dups)
     retry = actions.add_parser("retry-failed", help="resubmit failed jobs "
                                f"(default reasons: {', '.join(sorted(DEFAULT_RETRY_REASONS))})")
     retry.add_argument("--reason", action="append", type=FailReason, choices=list(FailReason),
@@ -443,6 +451,23 @@ def _stats(args: argparse.Namespace) -> int:
     with _store(settings_from_env()) as store:
         stats = store.stats()
     print(json.dumps(stats.as_dict()) if args.json else "\n".join(stats.lines()))
+    return EXIT_OK
+
+
+def _duplicates(args: argparse.Namespace) -> int:
+    settings = settings_from_env()
+    with _store(settings) as store:
+        found = clusters(store.redis, settings)
+    for original, copies in list(found.items())[:args.n]:
+        if args.json:
+            print(json.dumps({"original": original, "duplicates": [asdict(c) for c in copies]}))
+            continue
+        print(f"{original}  {len(copies)} near-copies")
+        for copy in copies:
+            via = "" if copy.of == original else f"  (of {copy.of})"
+            print(f"  {copy.id}  {copy.similarity:.4f}{via}")
+    if not found:
+        print("cleaner: no near-duplicates in the index", file=sys.stderr)
     return EXIT_OK
 
 

@@ -184,6 +184,11 @@ class ResultStore:
         self._keys = settings.keys
         self._scan_script = client.register_script(_SCAN_LUA)
 
+    @property
+    def redis(self) -> redis.Redis:
+        """The client it reads with (for readers of other keys: `results duplicates`)."""
+        return self._redis
+
     def get(self, job_id: str) -> ResultMessage | None:
         """The job's outcome, None if it has none; UnreadableResult if it cannot be read."""
         payload = self._redis.get(self._keys.doc(job_id))

@@ -135,6 +135,9 @@ def test_every_job_comes_out_exactly_once(fresh: Fleet, cli_env: None,
         outcome = outcomes[job_id]
         assert isinstance(outcome, CleanedMessage) or outcome.reason.value in page_reasons
     assert all(isinstance(outcomes[job_id], CleanedMessage) for job_id in good[: len(seeds)])
+    seed_ids = set(good[: len(seeds)])  # no two seeds are near-copies of each other
+    assert not {cast(CleanedMessage, outcomes[job_id]).document["duplicate_of"]
+                for job_id in seed_ids} & seed_ids
 
     for job_id in ids:
         assert cleaner_main(["results", "get", job_id]) == 0
@@ -219,3 +222,23 @@ def test_cleaner_enqueue_takes_pages_and_job_lines(
     followed = fleet.store.follow(after="0-0")
     published = fleet.redis.xlen(fleet.settings.keys.results)
     assert set(seed_ids) <= {next(followed)[1].id for _ in range(published)}
+
+
+def test_a_near_copy_through_the_inbox_names_the_first_job(
+    fresh: Fleet, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fleet = fresh
+    page = read_page(dataset_files(FIXTURE_PAGES)[0]).raw.decode()
+    republished = page.replace("</p>", " (AFP)</p>", 1)  # the wire story, credited elsewhere
+    ids = ["wire-first", "wire-copy"]
+    for job_id, html in zip(ids, (page, republished), strict=True):  # one after the other
+        _inbox_add(fleet, {"job": json.dumps({"id": job_id, "content": html,
+                                              "content_type": "text/html"})})
+        wait_for_outcomes(fleet.store, [job_id])
+    first, copy = (fleet.store.get(job_id) for job_id in ids)
+    assert isinstance(first, CleanedMessage) and isinstance(copy, CleanedMessage)
+    assert "duplicate_of" in first.document and first.document["duplicate_of"] is None
+    assert copy.document["duplicate_of"] == "wire-first"
+    assert cast(float, copy.document["similarity"]) >= 0.9
+    assert cleaner_main(["results", "duplicates"]) == 0
+    assert "wire-first" in (listed := capsys.readouterr().out) and "wire-copy" in listed

@@ -34,14 +34,18 @@ from bench.chaos import (
     restart_redis,
     tally,
 )
+from cleaner import CleanedDocument, clean
 from cleaner.cli import main as cleaner_main
+from cleaner.dedup import Signature
 from tests.workers.conftest import start_worker, wait_for_outcomes
+from workers.dedup import RedisIndex
 from workers.embedded import EmbeddedRedis
 from workers.messages import CleanedMessage, FailedMessage, FailReason, Job
 from workers.process import WorkerProcess
 from workers.producer import CleanerClient
 from workers.results import ResultStore
 from workers.settings import WorkerSettings
+from workers.tasks import clean_options
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -117,6 +121,34 @@ def test_a_pool_child_killed_mid_page_still_gives_one_result(
         assert worker.process.poll() is None  # the worker forked a new child and went on
     assert_exactly_once(client, settings, [job_id])
     assert_no_content_in_log(worker)
+    client.close()
+
+
+def test_a_job_redelivered_after_a_sigkill_is_not_its_own_duplicate(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Its first run indexed it, then died before publishing; a near-copy indexed meanwhile
+    named it. The redelivery must name neither itself nor that later copy."""
+    settings = reliability_settings(db_url)
+    client = CleanerClient(settings)
+    page = slow_page()
+    document = clean(page, options=clean_options(settings))
+    assert isinstance(document, CleanedDocument)
+    index = RedisIndex(client.redis, settings)
+    assert index.link("redelivered", Signature.decode(document.minhash)) is None
+    copy = clean(page.replace(b"<h1>Flood</h1>", b"<h1>Flood</h1><p>By a wire.</p>"),
+                 options=clean_options(settings))
+    assert isinstance(copy, CleanedDocument)
+    assert index.link("later-copy", Signature.decode(copy.minhash)) is not None
+    with start_worker(settings, tmp_path) as worker:
+        job_id = client.submit(Job.from_content(page, id="redelivered"))
+        wait_until(lambda: deliveries(client, settings, job_id) == 1)
+        time.sleep(0.1)  # inside clean()
+        assert kill_pool_child(worker)
+        outcome = wait_for_outcomes(ResultStore(client.redis, settings), [job_id])[job_id]
+    assert isinstance(outcome, CleanedMessage)
+    assert "duplicate_of" in outcome.document and outcome.document["duplicate_of"] is None
+    assert_exactly_once(client, settings, [job_id])
     client.close()
 
 
