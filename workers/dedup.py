@@ -5,14 +5,21 @@ The library computes the signature (`cleaner.dedup`, the document's `minhash`) a
 match (`best_match`); this module keeps the LSH buckets and signatures in Redis, in keys of our
 own (docs/service.md "Near-duplicates" lists them with their memory per document):
 
-    <prefix>:lsh:<band key>    sorted set: job id -> unix s it was added; at most BAND_CAP ids
-    <prefix>:sig:<job id>      string: the signature's 512 bytes, then "<similarity> <original>"
-                               if the job is a near-copy (the decision, for a redelivery)
-    <prefix>:dups:<original>   sorted set: near-copy id -> similarity
-    <prefix>:clusters          sorted set: original id -> unix s of its latest near-copy
+    <prefix>:lsh:<period>:<bucket>  hash: band key's rest -> the first job id with it in the
+                                    period; bucket = the band's number and 3 hex digits of its
+                                    key (4,096 hashes per band and period, each small enough
+                                    for Redis's compact encoding); lives until its period has
+                                    left the window
+    <prefix>:sig:<job id>           string: the signature's 512 bytes, then "<similarity>
+                                    <original>" if the job is a near-copy (the decision, for a
+                                    redelivery); lives `dedup_window_s`
+    <prefix>:dups:<original>        sorted set: near-copy id -> similarity
+    <prefix>:clusters               sorted set: original id -> unix s of its latest near-copy
 
-Every key lives `dedup_window_s` after its last write, and band members older than the window
-are removed on the next write to their band and never read, so memory per document is bounded.
+Band entries are grouped into hashes rather than one key per band value: a key costs ~120
+bytes in Redis before it holds anything, and a document has 32 bands. Time is cut into
+PERIODS periods per window; a lookup reads the periods the window spans, a document found
+only by band but whose signature has expired is no candidate, so the window is exact.
 
 Two round trips per new document, one Lua script each: read (the job's own record, else the
 candidates' signatures) and write. Idempotent by job id: a job found with the same signature
@@ -38,26 +45,31 @@ from workers.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
 SIG_BYTES = NUM_PERM * 4
-# A band's sorted set takes no more ids once it holds this many: the first ones stay (later
-# copies find them), and a page every site repeats cannot grow one key without end.
-BAND_CAP = 16
+PERIODS = 4  # per window: band hashes outlive the window by at most a quarter of it
+BUCKET_CHARS = 5  # of a band key ("07" + 16 hex digits): its band and 3 hex digits
 MAX_CANDIDATES = 32  # signatures read per lookup, the ids sharing the most bands first
 
-# KEYS[1] the job's record; KEYS[2..] its band keys. ARGV[1] its signature ('' for none),
-# ARGV[2] the oldest time still in the window, ARGV[3] the prefix of records,
-# ARGV[4] MAX_CANDIDATES, ARGV[5] SIG_BYTES.
-# Returns {1, decision} for a job recorded with this signature, else {0, id, sig, ...}.
+# KEYS[1] the job's record. ARGV[1] its signature ('' for none), ARGV[2] SIG_BYTES,
+# ARGV[3] the prefix of records, ARGV[4] MAX_CANDIDATES, ARGV[5] the prefix of band hashes,
+# ARGV[6] the first period to read, ARGV[7] the last, ARGV[8] BUCKET_CHARS, ARGV[9..] band keys.
+# Returns {1, decision} for a job recorded with this signature, else {0, id, sig, ...}:
+# the ids sharing the most bands first, then the earliest.
 _READ_LUA = """
 local own = redis.call('GET', KEYS[1])
-local size = tonumber(ARGV[5])
+local size, cut = tonumber(ARGV[2]), tonumber(ARGV[8])
 if own and ARGV[1] ~= '' and string.sub(own, 1, size) == ARGV[1] then
   return {1, string.sub(own, size + 1)}
 end
 local hits, order = {}, {}
-for i = 2, #KEYS do
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[i], ARGV[2], '+inf')) do
-    if not hits[id] then hits[id] = 0; order[#order + 1] = id end
-    hits[id] = hits[id] + 1
+for period = tonumber(ARGV[6]), tonumber(ARGV[7]) do
+  local prefix = ARGV[5] .. period .. ':'
+  for i = 9, #ARGV do
+    local band = ARGV[i]
+    local id = redis.call('HGET', prefix .. string.sub(band, 1, cut), string.sub(band, cut + 1))
+    if id then
+      if not hits[id] then hits[id] = 0; order[#order + 1] = id end
+      hits[id] = hits[id] + 1
+    end
   end
 end
 local rank = {}
@@ -74,23 +86,23 @@ end
 return out
 """
 
-# KEYS[1] the job's record, KEYS[2] the original's cluster, KEYS[3] the clusters index,
-# KEYS[4..] its band keys. ARGV: record, job id, now, window, BAND_CAP, similarity
-# ('': not a near-copy; KEYS[2] is then unused), the prefix of cluster keys.
+# KEYS[1] the job's record, KEYS[2] the original's cluster, KEYS[3] the clusters index.
+# ARGV: record, job id, now, window, similarity ('': not a near-copy; KEYS[2] is then
+# unused), the prefix of cluster keys, this period's prefix of band hashes, their expiry
+# (unix s), BUCKET_CHARS, band keys... A band value a job of this period has keeps its job.
 _WRITE_LUA = """
-local now, window, cap = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local expired = '(' .. (now - window)
+local now, window, cut = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[9])
 redis.call('SET', KEYS[1], ARGV[1], 'EX', window)
-for i = 4, #KEYS do
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', expired)
-  if redis.call('ZCARD', KEYS[i]) < cap then redis.call('ZADD', KEYS[i], 'NX', now, ARGV[2]) end
-  redis.call('EXPIRE', KEYS[i], window)
+for i = 10, #ARGV do
+  local bucket = ARGV[7] .. string.sub(ARGV[i], 1, cut)
+  redis.call('HSETNX', bucket, string.sub(ARGV[i], cut + 1), ARGV[2])
+  redis.call('EXPIREAT', bucket, ARGV[8])
 end
-if ARGV[6] ~= '' then
-  redis.call('ZADD', KEYS[2], ARGV[6], ARGV[2])
+if ARGV[5] ~= '' then
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[2])
   redis.call('EXPIRE', KEYS[2], window)
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', expired)
-  redis.call('ZADD', KEYS[3], now, string.sub(KEYS[2], #ARGV[7] + 1))
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (now - window))
+  redis.call('ZADD', KEYS[3], now, string.sub(KEYS[2], #ARGV[6] + 1))
   redis.call('EXPIRE', KEYS[3], window)
 end
 return 1
@@ -124,6 +136,7 @@ class RedisIndex:
         self._keys = settings.keys
         self.window_s = settings.dedup_window_s
         self.threshold = settings.dedup_threshold or DEFAULT_THRESHOLD
+        self._period_s = max(1, self.window_s // PERIODS)
         self._read = client.register_script(_READ_LUA)
         self._write = client.register_script(_WRITE_LUA)
 
@@ -148,27 +161,28 @@ class RedisIndex:
 
     def add(self, doc_id: str, sig: Signature, band_keys: list[str],
             match: Match | None = None) -> None:
-        keys = self._keys
+        keys, now = self._keys, int(time.time())
         record = to_bytes(sig)
         similarity = ""
         if match is not None:
             record += f"{match.similarity!r} {match.duplicate_of}".encode()
             similarity = repr(match.similarity)
-        cluster = keys.cluster(match.duplicate_of if match else doc_id)
-        script_keys = [keys.signature(doc_id), cluster, keys.clusters,
-                       *(keys.lsh(band) for band in band_keys)]
+        period = now // self._period_s
+        expires = (period + 1) * self._period_s + self.window_s  # its last entry's window
+        script_keys = [keys.signature(doc_id),
+                       keys.cluster(match.duplicate_of if match else doc_id), keys.clusters]
         with _as_unavailable():
             self._write(keys=script_keys, args=[
-                record, doc_id, int(time.time()), self.window_s, BAND_CAP, similarity,
-                keys.cluster("")])
+                record, doc_id, now, self.window_s, similarity, keys.cluster(""),
+                keys.lsh(f"{period}:"), expires, BUCKET_CHARS, *band_keys])
 
     def _lookup(self, job_id: str, sig: Signature | None, band_keys: list[str]) -> list[Any]:
-        keys = self._keys
+        keys, now = self._keys, int(time.time())
         own = to_bytes(sig) if sig is not None else b""
-        script_keys = [keys.signature(job_id), *(keys.lsh(band) for band in band_keys)]
-        oldest = int(time.time()) - self.window_s
-        reply = self._read(keys=script_keys,
-                           args=[own, oldest, keys.signature(""), MAX_CANDIDATES, SIG_BYTES])
+        first, last = (now - self.window_s) // self._period_s, now // self._period_s
+        reply = self._read(keys=[keys.signature(job_id)], args=[
+            own, SIG_BYTES, keys.signature(""), MAX_CANDIDATES, keys.lsh(""), first, last,
+            BUCKET_CHARS, *band_keys])
         return list(reply)
 
 
@@ -226,4 +240,4 @@ def clusters(client: redis.Redis, settings: WorkerSettings) -> dict[str, list[Co
     return grouped
 
 
-__all__ = ["BAND_CAP", "MAX_CANDIDATES", "Copy", "RedisIndex", "clusters", "with_duplicate"]
+__all__ = ["MAX_CANDIDATES", "PERIODS", "Copy", "RedisIndex", "clusters", "with_duplicate"]

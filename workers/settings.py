@@ -185,8 +185,9 @@ class Keys:
     def rate(self, bucket: int) -> str:
         return f"{self.prefix}:rate:{bucket}"
 
-    def lsh(self, band_key: str) -> str:
-        return f"{self.prefix}:lsh:{band_key}"
+    def lsh(self, bucket: str) -> str:
+        """A hash of band keys, `<period>:<bucket>` (workers/dedup.py)."""
+        return f"{self.prefix}:lsh:{bucket}"
 
     def signature(self, job_id: str) -> str:
         return f"{self.prefix}:sig:{job_id}"

@@ -7,6 +7,7 @@ test_end_to_end.py and test_reliability.py, beside the fleets they reuse.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,16 @@ import redis
 
 from bench.chaos import restart_redis
 from cleaner.dedup import DEFAULT_THRESHOLD, Match, Signature, signature
-from workers.dedup import BAND_CAP, SIG_BYTES, Copy, RedisIndex, clusters, from_bytes, to_bytes
+from workers.dedup import (
+    BUCKET_CHARS,
+    PERIODS,
+    SIG_BYTES,
+    Copy,
+    RedisIndex,
+    clusters,
+    from_bytes,
+    to_bytes,
+)
 from workers.embedded import EmbeddedRedis
 from workers.publisher import RedisUnavailable
 from workers.settings import WorkerSettings
@@ -83,9 +93,12 @@ def test_a_copy_names_the_original_in_two_round_trips_with_every_key_under_the_w
     assert found.similarity == copy.similarity(original) >= DEFAULT_THRESHOLD
 
     keys = settings.keys
-    written = [keys.signature("copy"), keys.cluster("original"), keys.clusters,
-               *(keys.lsh(band) for band in copy.band_keys())]
+    written = [keys.signature("copy"), keys.cluster("original"), keys.clusters]
     assert all(WINDOW_S - 5 < counted.ttl(key) <= WINDOW_S for key in written)
+    period = WINDOW_S // PERIODS  # a band hash outlives its period by the window
+    buckets = _buckets(counted, settings)
+    assert 2 * 32 < len(buckets) < 3 * 32  # 32 bands of 3 documents, the copy shares some
+    assert all(WINDOW_S < counted.ttl(key) <= WINDOW_S + period for key in buckets)
     assert len(counted.get(keys.signature("original")) or b"") == SIG_BYTES  # no decision
     assert counted.zscore(keys.cluster("original"), "copy") == found.similarity
     assert clusters(counted, settings) == {"original": [
@@ -116,25 +129,35 @@ def test_a_new_page_under_a_known_id_is_decided_again_and_never_names_itself(
     assert replaced is not None and replaced.duplicate_of == "other"
 
 
-def test_a_band_holds_at_most_band_cap_ids_and_copies_still_match(
+def _buckets(client: redis.Redis, settings: WorkerSettings) -> list[bytes]:
+    return list(client.scan_iter(match=settings.keys.lsh("*"), count=1000))
+
+
+def test_a_band_value_keeps_its_first_job_and_copies_still_match(
     redis_db: redis.Redis, unit_settings: WorkerSettings
 ) -> None:
+    """A page every site repeats grows no key: each band value holds one id per period."""
     settings = _settings(unit_settings)
     index = RedisIndex(redis_db, settings)
     sig = signature(_story(5))
-    decisions = [index.link(f"same-{n}", sig) for n in range(BAND_CAP + 4)]
+    decisions = [index.link(f"same-{n}", sig) for n in range(20)]
     assert decisions[0] is None
     assert all(d is not None and d.duplicate_of == "same-0" for d in decisions[1:])
-    assert {redis_db.zcard(settings.keys.lsh(band)) for band in sig.band_keys()} == {BAND_CAP}
+    buckets = _buckets(redis_db, settings)
+    assert len(buckets) == 32
+    assert {tuple(redis_db.hvals(key)) for key in buckets} == {(b"same-0",)}
+    assert all(len(key.rsplit(b":", 1)[1]) == BUCKET_CHARS for key in buckets)
 
 
 def test_documents_older_than_the_window_are_no_candidates(
     redis_db: redis.Redis, unit_settings: WorkerSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index = RedisIndex(redis_db, _settings(unit_settings))
-    monkeypatch.setattr("workers.dedup.time.time", lambda: 1_700_000_000.0)
+    now = time.time()  # expiry times must lie ahead of the server's clock
+    monkeypatch.setattr("workers.dedup.time.time", lambda: now)
     assert index.link("old", signature(_story(6))) is None
-    monkeypatch.setattr("workers.dedup.time.time", lambda: 1_700_000_000.0 + WINDOW_S + 1)
+    later = now + WINDOW_S + WINDOW_S // PERIODS + 1  # its period has left the window
+    monkeypatch.setattr("workers.dedup.time.time", lambda: later)
     assert index.link("new", signature(_copy(_story(6)))) is None
     assert list(index.candidates(signature(_story(6)).band_keys())) != []  # "new" is one
 
