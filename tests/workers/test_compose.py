@@ -41,7 +41,7 @@ def test_redis_is_pinned_persistent_and_never_evicts(compose: dict[str, Any]) ->
     assert re.match(r"\d+\.\d+\.\d+", tag), "pin an exact version"
     command = " ".join(redis_service["command"])
     for setting in ("--appendonly yes", "--appendfsync everysec",
-                    "--maxmemory-policy noeviction"):
+                    "--maxmemory-policy noeviction", "--hash-max-ziplist-entries 512"):
         assert setting in command
     assert redis_service["healthcheck"]["test"]
     assert any(volume.endswith(":/data") for volume in redis_service["volumes"])

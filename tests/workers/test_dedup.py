@@ -195,6 +195,7 @@ def test_the_index_survives_a_redis_restart(tmp_path: Path, unit_settings: Worke
         server = restart_redis(server, hard=False)
         client = server.client()
         assert client.config_get("appendonly") == {"appendonly": "yes"}
+        assert client.config_get("hash-max-ziplist-entries")["hash-max-ziplist-entries"] == "512"
         assert client.ttl(settings.keys.signature("before-restart")) > WINDOW_S - 60
         after = RedisIndex(client, settings).link("after-restart", signature(_copy(_story(11))))
         assert after is not None and after.duplicate_of == "before-restart"
