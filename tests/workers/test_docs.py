@@ -36,7 +36,8 @@ def test_every_key_and_metric_is_documented_with_its_default_prefix() -> None:
     keys = Keys("cleaner")
     names = [keys.inbox, keys.inbox_group, keys.results, keys.failed, keys.pending,
              keys.deliveries, keys.stats, keys.jobs, keys.sweeper_lock, keys.doc("<id>"),
-             "cleaner:rate:", "cleaner:workers", "cleaner:worker:<name>"]
+             "cleaner:rate:", "cleaner:workers", "cleaner:worker:<name>",
+             keys.signature("<id>"), keys.cluster("<id>"), keys.clusters, keys.lsh("<period>:")]
     for name in names:
         assert f"`{name}" in DOC, name
     for metric in METRIC_NAMES:
