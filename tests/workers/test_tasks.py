@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import cast
 
 import pytest
 import redis
@@ -17,6 +18,7 @@ from cleaner.models import Mode
 from tests.workers.conftest import queued_job_ids
 from workers.app import make_celery
 from workers.conf import TASK_NAME
+from workers.dedup import RedisIndex
 from workers.messages import CleanedMessage, FailedMessage, FailReason, Job
 from workers.producer import CleanerClient
 from workers.publisher import RedisPublisher, RedisUnavailable, ResultMessage
@@ -41,11 +43,12 @@ class Ledger:
         self.redis.delete(self.settings.queue)  # no worker: the test runs the message itself
         return job_id
 
-    def run(self, *job_ids: str, hand_back: list[list[str]] | None = None
-            ) -> list[FailedMessage]:
+    def run(self, *job_ids: str, hand_back: list[list[str]] | None = None,
+            index: RedisIndex | None = None) -> list[FailedMessage]:
         return clean_jobs(job_ids, publisher=self.publisher, settings=self.settings,
                           options=clean_options(self.settings),
-                          hand_back=(hand_back if hand_back is not None else []).append)
+                          hand_back=(hand_back if hand_back is not None else []).append,
+                          index=index)
 
     def outcome(self, job_id: str) -> ResultMessage:
         message = self.client.get(job_id)
@@ -78,6 +81,26 @@ def test_a_page_becomes_a_document_and_leaves_the_ledger(ledger: Ledger,
     for key in (keys.jobs, keys.versions, keys.deliveries):
         assert ledger.redis.hlen(key) == 0
     assert ledger.redis.zcard(keys.pending) == 0
+
+
+def test_documents_carry_duplicate_of_and_a_redis_error_in_the_lookup_requeues(
+    ledger: Ledger, article_html: bytes
+) -> None:
+    index = RedisIndex(ledger.redis, ledger.settings)
+    first = ledger.submit(Job.from_content(article_html, id="first").to_json())
+    copy = ledger.submit(Job.from_content(article_html + b"<p>Reporting by a wire.</p>",
+                                          id="copy").to_json())
+    ledger.run(first, copy, index=index)
+    documents = [cast(CleanedMessage, ledger.outcome(job_id)).document for job_id in (first, copy)]
+    assert [d["duplicate_of"] for d in documents] == [None, "first"]
+    assert documents[0]["similarity"] is None
+    assert cast(float, documents[1]["similarity"]) >= 0.9
+    down = RedisIndex(redis.Redis(port=1, socket_connect_timeout=1), ledger.settings)
+    third = ledger.submit(Job.from_content(article_html, id="third").to_json())
+    with pytest.raises(RedisUnavailable):  # the task requeues its message: nothing published
+        ledger.run(third, index=down)
+    assert ledger.client.get(third) is None
+    assert ledger.redis.zscore(ledger.settings.keys.pending, third) is not None
 
 
 def test_a_finished_job_delivered_again_is_not_run_again(ledger: Ledger,
