@@ -71,6 +71,8 @@ CASES: list[tuple[list[str], dict[str, str]]] = [
     (["results", "get", "a"], NO_SERVER),
     (["results", "get", "--url", "https://x.test/"], NO_SERVER),
     (["results", "failed", "-n", "x"], NO_SERVER),
+    (["results", "duplicates"], NO_SERVER),
+    (["results", "duplicates", "-n", "0"], NO_SERVER),
     (["results", "retry-failed", "--reason", "bogus"], NO_SERVER),
     (["results", "retry-failed"], {}),
     (["results", "retry-failed"], NO_SERVER),
