@@ -457,8 +457,8 @@ def _stats(args: argparse.Namespace) -> int:
 def _duplicates(args: argparse.Namespace) -> int:
     settings = settings_from_env()
     with _store(settings) as store:
-        found = clusters(store.redis, settings)
-    for original, copies in list(found.items())[:args.n]:
+        found = clusters(store.redis, settings, limit=args.n)
+    for original, copies in found.items():
         if args.json:
             print(json.dumps({"original": original, "duplicates": [asdict(c) for c in copies]}))
             continue

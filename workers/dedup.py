@@ -217,12 +217,16 @@ class Copy:
     of: str
 
 
-def clusters(client: redis.Redis, settings: WorkerSettings) -> dict[str, list[Copy]]:
-    """Originals -> their near-copies, newest cluster first. A copy of a copy joins the first
-    document's cluster (its `of` says which it named). Read-only."""
+def clusters(client: redis.Redis, settings: WorkerSettings, limit: int | None = None
+             ) -> dict[str, list[Copy]]:
+    """Originals -> their near-copies, newest cluster first (the `limit` newest). A copy of a
+    copy joins the first document's cluster when both are read (its `of` says which it
+    named). Read-only."""
     keys = settings.keys
     oldest = int(time.time()) - settings.dedup_window_s
-    originals = [m.decode() for m in client.zrevrangebyscore(keys.clusters, "+inf", oldest)]
+    page = {"start": 0, "num": limit} if limit is not None else {}
+    originals = [m.decode() for m in
+                 client.zrevrangebyscore(keys.clusters, "+inf", oldest, **page)]
     with client.pipeline(transaction=False) as pipe:
         for original in originals:
             pipe.zrange(keys.cluster(original), 0, -1, withscores=True)

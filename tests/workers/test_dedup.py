@@ -6,6 +6,7 @@ test_end_to_end.py and test_reliability.py, beside the fleets they reuse.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import pytest
 import redis
 
 from bench.chaos import restart_redis
+from cleaner.cli import main as cleaner_main
 from cleaner.dedup import DEFAULT_THRESHOLD, Match, Signature, signature
 from workers.dedup import (
     BUCKET_CHARS,
@@ -210,3 +212,23 @@ def test_signatures_are_stored_raw_and_read_back_equal() -> None:
     assert Signature.similarity(from_bytes(to_bytes(sig)), sig) == 1.0
     with pytest.raises(ValueError, match="512 bytes"):
         from_bytes(b"short")
+
+
+def test_results_duplicates_prints_each_cluster_under_its_first_document(
+    redis_db: redis.Redis, unit_settings: WorkerSettings, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = _settings(unit_settings)
+    index = RedisIndex(redis_db, settings)
+    for story in (13, 14):
+        index.link(f"story-{story}", signature(_story(story)))
+        index.link(f"story-{story}-amp", signature(_copy(_story(story))))
+    for name, value in settings.to_env().items():
+        monkeypatch.setenv(name, value)
+    assert cleaner_main(["results", "duplicates", "--json"]) == 0
+    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [p["original"] for p in printed] == ["story-14", "story-13"]  # newest first
+    assert printed[0]["duplicates"][0]["id"] == "story-14-amp"
+    assert cleaner_main(["results", "duplicates", "-n", "1"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.startswith("story-14  1 near-copies\n  story-14-amp  0.") and "13" not in listed
