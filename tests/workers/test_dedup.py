@@ -194,7 +194,7 @@ def test_the_index_survives_a_redis_restart(tmp_path: Path, unit_settings: Worke
         settings = _settings(unit_settings, redis_url=server.url)
         index = RedisIndex(server.client(), settings)
         assert index.link("before-restart", signature(_story(11))) is None
-        server = restart_redis(server, hard=False)
+        server = restart_redis(server, hard=True)  # SIGKILL: only the AOF remains
         client = server.client()
         assert client.config_get("appendonly") == {"appendonly": "yes"}
         assert client.config_get("hash-max-ziplist-entries")["hash-max-ziplist-entries"] == "512"

@@ -249,12 +249,21 @@ def test_a_redis_restart_mid_run_loses_nothing(tmp_path: Path) -> None:
     fleet = Fleet(settings, tmp_path / "workers")
     try:
         fleet.start()
-        ids = client.submit_many(article_jobs(RUN_JOBS, tag="restart"))
+        jobs = article_jobs(RUN_JOBS, tag="restart")
+        ids = client.submit_many(jobs)
         wait_until(lambda: len(store.outcomes(ids)) >= KILL_AT)
+        early = next(job for job in jobs if isinstance(store.get(str(job.id)), CleanedMessage))
         server = restart_redis(server, hard=True)  # SIGKILL: only the AOF remains
         outcomes = fleet.wait_for(store, ids, timeout_s=120)
         assert len(outcomes) == RUN_JOBS
         assert_exactly_once(client, settings, ids)
+        # a near-copy of a page cleaned before the restart still names it
+        page = early.content_bytes(settings.max_content_bytes)
+        copy = client.submit(Job.from_content(page.replace(b"</h1>", b"</h1><p>Update.</p>"),
+                                              id="copy-after-restart"))
+        copied = fleet.wait_for(store, [copy], timeout_s=60)[copy]
+        assert isinstance(copied, CleanedMessage)
+        assert copied.document["duplicate_of"] == early.id
         # The empties fail as empty. On a loaded machine a page can also outlive the 3 s soft
         # limit or the delivery cap while Redis is down: failed with a reason is not lost.
         reasons = Counter(o.reason.value for o in outcomes.values() if isinstance(o, FailedMessage))
