@@ -177,14 +177,15 @@ class CleanedDocument(BaseModel):
         "letters and digits (punctuation is none). As the benchmarks' word F1 counts them."))
     content_hash: str = Field(description="sha256 of the normalised body text")
     minhash: str = Field(description=(
-        f"MinHash signature of the body for near-duplicate detection: {NUM_PERM} uint32 "
-        f"values, base64 of little-endian bytes, over shingles of {SHINGLE} words (words "
-        "as word_count counts them, lower-cased)"))
+        f"MinHash signature of the body for near-duplicate detection: base64 of {NUM_PERM} "
+        "little-endian uint32 MinHash values, then the count of distinct shingles (uint32); "
+        f"shingles are runs of {SHINGLE} words, lower-cased, words as word_count counts them"))
     duplicate_of: str | None = Field(default=None, description=(
         "Id of the earlier document this one nearly repeats; set only by an index (the "
         "service's, or `cleaner clean --dedup`)"))
     similarity: float | None = Field(default=None, description=(
-        "Estimated similarity to `duplicate_of` (0-1); set with it"))
+        "Estimated share of the smaller body's shingles found in the other's (containment, "
+        "0-1); set with duplicate_of"))
     removed: list[RemovedBlock] | None = Field(
         None, description="Dropped blocks with their kind, when asked for"
     )

@@ -1,0 +1,312 @@
+"""Near-duplicate detection (cleaner/dedup.py) measured on the shared benchmarks.
+
+    python bench/duplicates.py ../shared/data [--limit N] [--sweep]
+
+Every page of aeb, wcxb-dev and dragnet is cleaned in three forms: its HTML, its text dump
+(`text-<set>/text/<id>.txt`) and a Markdown render of its HTML (html2text, as
+bench/markdown_dumps.py makes it: a different template for the same article). The forms of
+one page are true pairs (html-text, html-markdown, text-markdown); documents of two
+different pages are distinct pairs. Pairs whose either side is rejected (no body, so no
+signature) are left out and counted.
+
+Printed, one figure a line:
+
+- `recall`: true pairs the index links (similarity >= threshold and a shared LSH band,
+  which is what `find_duplicate` needs), also per pair kind;
+- `false-pair rate`: distinct pairs at or above the threshold / all distinct pairs, from
+  all-pairs similarity on the signature matrix (numpy, not the LSH buckets), and the same
+  for pairs that also share a band;
+- `LSH candidate recall`: of the pairs at or above the threshold, the share that share a
+  band (true pairs; the distinct pairs' is printed too);
+- `ms per document`: `signature()` on the cleaned bodies, beside `clean()`'s own time per
+  document, measured when the bodies were cleaned;
+- `Redis round trips per job` and `bytes per job`, computed from the constants under the
+  service's layout assumed here: one pipelined round trip reads the BANDS bucket sets,
+  one reads the candidates' signatures, one pipelined round trip writes the signature and
+  adds the job id to the BANDS buckets (with their TTL). Bytes are the payload: the raw
+  signature (NUM_PERM x 4) plus one job id per band bucket, plus the bucket keys; Redis's
+  own per-key overhead comes on top.
+
+`--sweep` also prints threshold -> recall, false-pair rate. Cleaned bodies are cached in
+--cache (default /work/cache/dedup) per set and form, so a re-run only hashes; `--limit N`
+takes the first N pages of each set for quick iterations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import markdown_dumps
+
+from cleaner.api import clean, warm_up
+from cleaner.bench import dataset_files, page_id, read_page
+from cleaner.dedup import (
+    BANDS,
+    DEFAULT_THRESHOLD,
+    NUM_PERM,
+    ROWS,
+    SHINGLE,
+    Signature,
+    containment,
+    signature,
+)
+from cleaner.models import CleanedDocument
+from cleaner.options import DEFAULT_OPTIONS
+from cleaner.threads import use_one_blas_thread
+
+SETS = ("aeb", "wcxb-dev", "dragnet")
+FORMS = ("html", "text", "markdown")
+PAIR_KINDS = (("html", "text"), ("html", "markdown"), ("text", "markdown"))
+OPTIONS = replace(DEFAULT_OPTIONS, include_removed=False)
+# The service's index (workers/dedup.py): a record per job (the signature's bytes) and, per
+# band, a field in a bucket hash (the band key past its 5-character bucket name -> the job
+# id); two Lua scripts per new job, one round trip each.
+ROUND_TRIPS = 2
+JOB_ID_BYTES = 32  # workers' derived job ids are 32 hex characters
+BAND_FIELD_BYTES = (2 + 16 - 5) + JOB_ID_BYTES  # band number and 8-byte hash in hex, less bucket
+SWEEP = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8)
+ROW_CHUNK = 48  # rows of the signature matrix compared at once (memory: chunk x n x NUM_PERM)
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """One cleaned form of one page (text None: rejected)."""
+
+    page: str  # "<set>/<id>"
+    form: str
+    text: str | None
+    seconds: float  # clean()'s time for it
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("data", type=Path, help="the shared data folder (../shared/data)")
+    ap.add_argument("--limit", type=int, default=None, help="first N pages of each set")
+    ap.add_argument("--cache", type=Path, default=Path("/work/cache/dedup"))
+    ap.add_argument("--jobs", type=int, default=2, help="cleaning processes (default 2)")
+    ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    ap.add_argument("--sweep", action="store_true", help="also print threshold -> figures")
+    args = ap.parse_args(argv)
+    bodies = [body for name in SETS
+              for body in cached_bodies(args.data, name, args.limit, args.cache, args.jobs)]
+    kept = [b for b in bodies if b.text is not None]
+    started = time.perf_counter()
+    computed = [signature(b.text or "") for b in kept]
+    signature_ms = (time.perf_counter() - started) * 1000 / len(kept)
+    report(args, bodies, kept, computed, signature_ms)
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Pairs:
+    """Pairs of documents (indices into the kept bodies) with what the index would see."""
+
+    first: np.ndarray
+    second: np.ndarray
+    jaccard: np.ndarray  # estimated
+    similarity: np.ndarray  # estimated containment, what find_duplicate compares
+    band: np.ndarray  # share an LSH band: candidates of each other
+
+    def linked(self, threshold: float, *, jaccard: bool = False) -> np.ndarray:
+        return ((self.jaccard if jaccard else self.similarity) >= threshold) & self.band
+
+
+def report(args: argparse.Namespace, bodies: list[Body], kept: list[Body],
+           computed: list[Signature], signature_ms: float) -> None:
+    t = args.threshold
+    sigs = np.stack([s.values for s in computed])
+    sizes = np.array([s.size for s in computed])
+    pages = np.array([b.page for b in kept])
+    first, second, kinds = true_pairs(pages, np.array([b.form for b in kept]))
+    true = pair_figures(sigs, sizes, first, second)
+    close = pair_figures(sigs, sizes, *close_distinct_pairs(sigs, sizes, pages, min(*SWEEP, t)))
+    distinct = distinct_pair_count(pages)
+    print(f"pages {len({b.page for b in bodies})} ({', '.join(SETS)}), documents {len(kept)} "
+          f"of {len(bodies)} cleaned forms ({len(bodies) - len(kept)} rejected: no pairs)")
+    print(f"constants NUM_PERM {NUM_PERM} BANDS {BANDS} ROWS {ROWS} SHINGLE {SHINGLE} "
+          f"threshold {t}")
+    print(f"true pairs {len(first)}, distinct pairs {distinct}")
+    found = true.linked(t)
+    print(f"recall {found.mean():.4f}")
+    for kind in ("-".join(k) for k in PAIR_KINDS):
+        print(f"recall {kind} {found[kinds == kind].mean():.4f} ({(kinds == kind).sum()} pairs)")
+    over = true.similarity >= t
+    print(f"recall by similarity alone {over.mean():.4f}")
+    print(f"LSH candidate recall {true.band[over].mean():.4f} (of the true pairs at or above "
+          "the threshold, those sharing a band)")
+    flagged = close.linked(t)
+    print(f"false-pair rate {flagged.sum() / distinct:.6f} ({flagged.sum()} pairs linked)")
+    alone = close.similarity >= t
+    print(f"false-pair rate by similarity alone {alone.sum() / distinct:.6f} ({alone.sum()})")
+    print(f"with Jaccard instead of containment: recall {true.linked(t, jaccard=True).mean():.4f}"
+          f", false-pair rate {close.linked(t, jaccard=True).sum() / distinct:.6f}")
+    clean_ms = 1000 * sum(b.seconds for b in bodies) / len(bodies)
+    print(f"ms per document {signature_ms:.2f} (signature(); clean() takes {clean_ms:.1f} "
+          f"with it, {100 * signature_ms / clean_ms:.1f}%)")
+    print(f"Redis round trips per job {ROUND_TRIPS} (workers/dedup.py: one read script, one "
+          "write script)")
+    print(f"bytes per job {bytes_per_job()} (payload: the {Signature.BYTES}-byte signature "
+          f"record and {BANDS} band fields of {BAND_FIELD_BYTES} bytes with a "
+          f"{JOB_ID_BYTES}-byte job id; Redis's own overhead on top)")
+    if args.sweep:
+        sweep(true, close, distinct)
+    worst(kept, true, close, t)
+
+
+def pair_figures(sigs: np.ndarray, sizes: np.ndarray, first: np.ndarray,
+                 second: np.ndarray) -> Pairs:
+    jaccard = (sigs[first] == sigs[second]).mean(axis=1)
+    bands = band_matrix(sigs)
+    return Pairs(first, second, jaccard, containment(jaccard, sizes[first], sizes[second]),
+                 (bands[first] == bands[second]).any(axis=1))
+
+
+def sweep(true: Pairs, close: Pairs, distinct: int) -> None:
+    print("threshold  recall  false-pair rate (pairs)  | Jaccard: recall  false-pair rate")
+    for t in SWEEP:
+        false, false_j = close.linked(t).sum(), close.linked(t, jaccard=True).sum()
+        print(f"  {t:.2f}     {true.linked(t).mean():.4f}  {false / distinct:.6f} ({false})"
+              f"  | {true.linked(t, jaccard=True).mean():.4f}  {false_j / distinct:.6f}")
+
+
+def worst(kept: list[Body], true: Pairs, close: Pairs, threshold: float, shown: int = 8) -> None:
+    """The pairs behind the misses and the false pairs, to read (stderr)."""
+    for n in np.argsort(true.similarity)[:shown]:
+        a, b = kept[true.first[n]], kept[true.second[n]]
+        print(f"missed {a.page} {a.form}/{b.form} {true.similarity[n]:.3f} "
+              f"words {len((a.text or '').split())}/{len((b.text or '').split())}",
+              file=sys.stderr)
+    for n in np.argsort(-close.similarity)[:shown]:
+        if not close.linked(threshold)[n]:
+            continue
+        a, b = kept[close.first[n]], kept[close.second[n]]
+        print(f"false {a.page} {a.form} ~ {b.page} {b.form} {close.similarity[n]:.3f}: "
+              f"{(a.text or '')[:60]!r} / {(b.text or '')[:60]!r}", file=sys.stderr)
+
+
+def bytes_per_job() -> int:
+    return Signature.BYTES + BANDS * BAND_FIELD_BYTES
+
+
+# ------------------------------------------------------------------ pairs
+
+
+def band_matrix(sigs: np.ndarray) -> np.ndarray:
+    """One 64-bit key per band (equal keys: a shared LSH bucket)."""
+    rows = sigs.astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
+    key = np.zeros((len(sigs), BANDS), dtype=np.uint64)
+    for r in range(ROWS):  # polynomial mix; overflow wraps, collisions are 2^-64
+        key = key * np.uint64(0x100000001B3) + rows[:, :, r]
+    return key
+
+
+def true_pairs(pages: np.ndarray, forms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    index = {(p, f): n for n, (p, f) in enumerate(zip(pages, forms, strict=True))}
+    first, second, kinds = [], [], []
+    for page in dict.fromkeys(pages):
+        for a, b in PAIR_KINDS:
+            if (page, a) in index and (page, b) in index:
+                first.append(index[page, a])
+                second.append(index[page, b])
+                kinds.append(f"{a}-{b}")
+    return np.array(first, dtype=int), np.array(second, dtype=int), np.array(kinds)
+
+
+def distinct_pair_count(pages: np.ndarray) -> int:
+    _, counts = np.unique(pages, return_counts=True)
+    n = len(pages)
+    return n * (n - 1) // 2 - int((counts * (counts - 1) // 2).sum())
+
+
+def close_distinct_pairs(sigs: np.ndarray, sizes: np.ndarray, pages: np.ndarray,
+                         floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of documents of different pages with similarity >= floor (all pairs,
+    compared on the signature matrix; Jaccard <= containment, so these hold every pair
+    whose Jaccard is >= floor too)."""
+    _, page_ids = np.unique(pages, return_inverse=True)
+    found_i, found_j = [], []
+    for start in range(0, len(sigs), ROW_CHUNK):
+        block = sigs[start:start + ROW_CHUNK]
+        equal = np.zeros((len(block), len(sigs)), dtype=np.uint16)
+        for k in range(NUM_PERM):  # one column at a time: chunk x n, not chunk x n x perms
+            equal += block[:, k, None] == sigs[None, :, k]
+        rows = np.arange(start, start + len(block))[:, None]
+        upper = (np.arange(len(sigs))[None, :] > rows)
+        different = page_ids[rows] != page_ids[None, :]
+        similar = containment(equal / NUM_PERM, sizes[rows], sizes[None, :])
+        i, j = np.nonzero((similar >= floor) & upper & different)
+        found_i.append(i + start)
+        found_j.append(j)
+    return np.concatenate(found_i), np.concatenate(found_j)
+
+
+# ------------------------------------------------------------------ cleaning, cached
+
+
+def cached_bodies(data: Path, name: str, limit: int | None, cache: Path,
+                  jobs: int) -> list[Body]:
+    """The three forms of the set's first `limit` pages, cleaned once and cached."""
+    ids = [page_id(path) for path in dataset_files(data / name)][:limit]
+    bodies = []
+    for form in FORMS:
+        file = cache / name / f"{form}.jsonl"
+        known = load_cache(file)
+        missing = [i for i in ids if i not in known]
+        if missing:
+            print(f"cleaning {len(missing)} {name} pages as {form} ...", file=sys.stderr)
+            file.parent.mkdir(parents=True, exist_ok=True)
+            with file.open("a", encoding="utf-8") as out:
+                for doc_id, text, seconds in clean_forms(data, name, form, missing, jobs):
+                    known[doc_id] = (text, seconds)
+                    out.write(json.dumps({"id": doc_id, "text": text, "seconds": seconds},
+                                         ensure_ascii=False) + "\n")
+        bodies += [Body(f"{name}/{i}", form, *known[i]) for i in ids]
+    return bodies
+
+
+def load_cache(file: Path) -> dict[str, tuple[str | None, float]]:
+    if not file.exists():
+        return {}
+    # split on \n only: a body may hold U+2028, which splitlines() also breaks on
+    lines = (json.loads(line) for line in file.read_text("utf-8").split("\n") if line)
+    return {r["id"]: (r["text"], r["seconds"]) for r in lines}
+
+
+def clean_forms(data: Path, name: str, form: str, ids: list[str],
+                jobs: int) -> Iterator[tuple[str, str | None, float]]:
+    tasks = [(data, name, form, i) for i in ids]
+    warm_up(OPTIONS)
+    with ProcessPoolExecutor(jobs, mp_context=get_context("fork"),
+                             initializer=use_one_blas_thread) as pool:
+        yield from pool.map(clean_one, tasks, chunksize=8)
+
+
+def clean_one(task: tuple[Path, str, str, str]) -> tuple[str, str | None, float]:
+    data, name, form, doc_id = task
+    if form == "text":
+        raw = (data / f"text-{name}" / "text" / f"{doc_id}.txt").read_bytes()
+    else:
+        raw = read_page(data / name / "html" / f"{doc_id}.html.gz").raw
+        if form == "markdown":
+            raw = markdown_dumps.render(raw.decode("utf-8", "replace")).encode()
+    options = replace(OPTIONS, mode="html" if form == "html" else "text")
+    started = time.perf_counter()
+    result = clean(raw, options=options)
+    seconds = time.perf_counter() - started
+    return doc_id, result.text if isinstance(result, CleanedDocument) else None, seconds
+
+
+if __name__ == "__main__":
+    sys.exit(main())
