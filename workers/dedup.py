@@ -10,14 +10,15 @@ own (docs/service.md "Near-duplicates" lists them with their memory per document
                                     key (4,096 hashes per band and period, each small enough
                                     for Redis's compact encoding); lives until its period has
                                     left the window
-    <prefix>:sig:<job id>           string: the signature's 512 bytes, then "<similarity>
+    <prefix>:sig:<job id>           string: the signature (`Signature.to_bytes`, 516 bytes),
+                                    then "<similarity>
                                     <original>" if the job is a near-copy (the decision, for a
                                     redelivery); lives `dedup_window_s`
     <prefix>:dups:<original>        sorted set: near-copy id -> similarity
     <prefix>:clusters               sorted set: original id -> unix s of its latest near-copy
 
 Band entries are grouped into hashes rather than one key per band value: a key costs ~120
-bytes in Redis before it holds anything, and a document has 32 bands. Time is cut into
+bytes in Redis before it holds anything, and a document has BANDS (64) bands. Time is cut into
 PERIODS periods per window; a lookup reads the periods the window spans, a document found
 only by band but whose signature has expired is no candidate, so the window is exact.
 
@@ -35,16 +36,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import redis
 
-from cleaner.dedup import DEFAULT_THRESHOLD, NUM_PERM, Match, Signature, best_match
+from cleaner.dedup import DEFAULT_THRESHOLD, Match, Signature, best_match
 from workers.messages import CleanedMessage
-from workers.publisher import _as_unavailable
+from workers.publisher import RedisUnavailable, _as_unavailable
 from workers.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
-SIG_BYTES = NUM_PERM * 4
+SIG_BYTES = Signature.BYTES
 PERIODS = 4  # per window: band hashes outlive the window by at most a quarter of it
 BUCKET_CHARS = 5  # of a band key ("07" + 16 hex digits): its band and 3 hex digits
 MAX_CANDIDATES = 32  # signatures read per lookup, the ids sharing the most bands first
@@ -109,17 +109,6 @@ return 1
 """
 
 
-def to_bytes(sig: Signature) -> bytes:
-    """The record's form: the raw little-endian values (512 bytes; base64 would be 684)."""
-    return sig.values.astype("<u4").tobytes()
-
-
-def from_bytes(raw: bytes) -> Signature:
-    if len(raw) != SIG_BYTES:
-        raise ValueError(f"a stored signature holds {SIG_BYTES} bytes, not {len(raw)}")
-    return Signature(np.frombuffer(raw, dtype="<u4").astype(np.uint32))
-
-
 def _decision(text: bytes) -> Match | None:
     """A record's tail: b'' (not a near-copy) or b'<similarity> <original>'."""
     if not text:
@@ -141,17 +130,22 @@ class RedisIndex:
         self._write = client.register_script(_WRITE_LUA)
 
     def link(self, job_id: str, sig: Signature) -> Match | None:
-        """The earlier document `job_id` nearly repeats, or None; the job is indexed either way.
+        """The earlier document `job_id` nearly repeats, or None; the job is indexed too.
 
-        Raises RedisUnavailable if Redis fails: the caller's job is requeued, not published
-        with a guess."""
+        Raises RedisUnavailable if the lookup fails: the caller's job is requeued, not
+        published with a guess. A write Redis refuses once the lookup has answered (full:
+        `maxmemory` refuses writes, not reads) leaves the job out of the index, with a
+        warning: its answer stands, and an accepted job must finish even at the limit."""
         band_keys = sig.band_keys()
         with _as_unavailable():
             reply = self._lookup(job_id, sig, band_keys)
-            if reply[0] == 1:  # indexed already with this page: its first decision stands
-                return _decision(reply[1])
-            match = best_match(job_id, sig, _pairs(reply[1:]), self.threshold)
+        if reply[0] == 1:  # indexed already with this page: its first decision stands
+            return _decision(reply[1])
+        match = best_match(job_id, sig, _pairs(reply[1:]), self.threshold)
+        try:
             self.add(job_id, sig, band_keys, match)
+        except RedisUnavailable as error:
+            log.warning("job %s: not added to the near-duplicate index: %s", job_id, error)
         return match
 
     def candidates(self, band_keys: list[str]) -> Iterable[tuple[str, Signature]]:
@@ -162,7 +156,7 @@ class RedisIndex:
     def add(self, doc_id: str, sig: Signature, band_keys: list[str],
             match: Match | None = None) -> None:
         keys, now = self._keys, int(time.time())
-        record = to_bytes(sig)
+        record = sig.to_bytes()
         similarity = ""
         if match is not None:
             record += f"{match.similarity!r} {match.duplicate_of}".encode()
@@ -178,7 +172,7 @@ class RedisIndex:
 
     def _lookup(self, job_id: str, sig: Signature | None, band_keys: list[str]) -> list[Any]:
         keys, now = self._keys, int(time.time())
-        own = to_bytes(sig) if sig is not None else b""
+        own = sig.to_bytes() if sig is not None else b""
         first, last = (now - self.window_s) // self._period_s, now // self._period_s
         reply = self._read(keys=[keys.signature(job_id)], args=[
             own, SIG_BYTES, keys.signature(""), MAX_CANDIDATES, keys.lsh(""), first, last,
@@ -187,7 +181,8 @@ class RedisIndex:
 
 
 def _pairs(flat: list[bytes]) -> list[tuple[str, Signature]]:
-    return [(flat[n].decode(), from_bytes(flat[n + 1])) for n in range(0, len(flat), 2)]
+    return [(flat[n].decode(), Signature.from_bytes(flat[n + 1]))
+            for n in range(0, len(flat), 2)]
 
 
 def with_duplicate(message: CleanedMessage, index: RedisIndex) -> CleanedMessage:

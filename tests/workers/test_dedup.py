@@ -18,7 +18,7 @@ import redis
 
 from bench.chaos import restart_redis
 from cleaner.cli import main as cleaner_main
-from cleaner.dedup import DEFAULT_THRESHOLD, Match, Signature, signature
+from cleaner.dedup import BANDS, DEFAULT_THRESHOLD, Match, signature
 from workers.dedup import (
     BUCKET_CHARS,
     PERIODS,
@@ -26,8 +26,6 @@ from workers.dedup import (
     Copy,
     RedisIndex,
     clusters,
-    from_bytes,
-    to_bytes,
 )
 from workers.embedded import EmbeddedRedis
 from workers.publisher import RedisUnavailable
@@ -99,7 +97,7 @@ def test_a_copy_names_the_original_in_two_round_trips_with_every_key_under_the_w
     assert all(WINDOW_S - 5 < counted.ttl(key) <= WINDOW_S for key in written)
     period = WINDOW_S // PERIODS  # a band hash outlives its period by the window
     buckets = _buckets(counted, settings)
-    assert 2 * 32 < len(buckets) < 3 * 32  # 32 bands of 3 documents, the copy shares some
+    assert 2 * BANDS < len(buckets) < 3 * BANDS  # 3 documents, the copy shares some bands
     assert all(WINDOW_S < counted.ttl(key) <= WINDOW_S + period for key in buckets)
     assert len(counted.get(keys.signature("original")) or b"") == SIG_BYTES  # no decision
     assert counted.zscore(keys.cluster("original"), "copy") == found.similarity
@@ -146,7 +144,7 @@ def test_a_band_value_keeps_its_first_job_and_copies_still_match(
     assert decisions[0] is None
     assert all(d is not None and d.duplicate_of == "same-0" for d in decisions[1:])
     buckets = _buckets(redis_db, settings)
-    assert len(buckets) == 32
+    assert len(buckets) == BANDS
     assert {tuple(redis_db.hvals(key)) for key in buckets} == {(b"same-0",)}
     assert all(len(key.rsplit(b":", 1)[1]) == BUCKET_CHARS for key in buckets)
 
@@ -169,10 +167,11 @@ def test_clusters_put_a_copy_of_a_copy_under_the_first_document(
 ) -> None:
     settings = _settings(unit_settings)
     index = RedisIndex(redis_db, settings)
-    base = _story(7, words=200)
+    base, extra = _story(7, words=200), _story(8, words=60)
     index.link("first", signature(base))
-    index.link("second", signature(base + " " + _story(8, words=60)))
-    third = index.link("third", signature(base + " " + _story(8, words=60) + " " + _story(9, 60)))
+    index.link("second", signature(f"{base} {extra}"))  # holds all of the first
+    start = " ".join(base.split()[:50])  # the third holds a quarter of the first
+    third = index.link("third", signature(f"{extra} {_story(9, words=60)} {start}"))
     assert third is not None and third.duplicate_of == "second"  # the most similar
     listed = clusters(redis_db, settings)
     assert list(listed) == ["first"]
@@ -184,6 +183,25 @@ def test_a_redis_error_is_redis_unavailable(unit_settings: WorkerSettings) -> No
     dead = redis.Redis(port=1, socket_connect_timeout=1)
     with pytest.raises(RedisUnavailable):
         RedisIndex(dead, unit_settings).link("x", signature(_story(10)))
+
+
+def test_a_full_redis_still_answers_and_the_job_is_left_out_of_the_index(
+    tmp_path: Path, unit_settings: WorkerSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At `maxmemory` Redis refuses writes, not reads: the lookup answers, the job publishes
+    (the publish script frees its page first), and it is not indexed."""
+    with EmbeddedRedis.start(tmp_path / "redis") as server:
+        client = server.client()
+        settings = _settings(unit_settings, redis_url=server.url)
+        index = RedisIndex(client, settings)
+        assert index.link("original", signature(_story(15))) is None
+        client.config_set("maxmemory", 1)  # full
+        found = index.link("copy", signature(_copy(_story(15))))
+        assert found is not None and found.duplicate_of == "original"
+        assert not client.exists(settings.keys.signature("copy"))
+        assert "job copy: not added to the near-duplicate index" in caplog.text
+        assert "OOM command not allowed" in caplog.text
+        client.close()
 
 
 def test_the_index_survives_a_redis_restart(tmp_path: Path, unit_settings: WorkerSettings) -> None:
@@ -204,14 +222,6 @@ def test_the_index_survives_a_redis_restart(tmp_path: Path, unit_settings: Worke
         client.close()
     finally:
         server.stop()
-
-
-def test_signatures_are_stored_raw_and_read_back_equal() -> None:
-    sig = signature(_story(12))
-    assert len(to_bytes(sig)) == SIG_BYTES
-    assert Signature.similarity(from_bytes(to_bytes(sig)), sig) == 1.0
-    with pytest.raises(ValueError, match="512 bytes"):
-        from_bytes(b"short")
 
 
 def test_results_duplicates_prints_each_cluster_under_its_first_document(
