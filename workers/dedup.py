@@ -10,8 +10,8 @@ own (docs/service.md "Near-duplicates" lists them with their memory per document
                                     key (4,096 hashes per band and period, each small enough
                                     for Redis's compact encoding); lives until its period has
                                     left the window
-    <prefix>:sig:<job id>           string: the signature (`Signature.to_bytes`, 516 bytes),
-                                    then "<similarity>
+    <prefix>:sig:<job id>           string: the signature (its `encode()` form without the
+                                    base64: 512 bytes), then "<similarity>
                                     <original>" if the job is a near-copy (the decision, for a
                                     redelivery); lives `dedup_window_s`
     <prefix>:dups:<original>        sorted set: near-copy id -> similarity
@@ -30,6 +30,7 @@ back and writes nothing, so it never names itself nor a document indexed after i
 
 from __future__ import annotations
 
+import base64
 import logging
 import time
 from collections.abc import Iterable
@@ -38,13 +39,24 @@ from typing import Any
 
 import redis
 
-from cleaner.dedup import DEFAULT_THRESHOLD, Match, Signature, best_match
+from cleaner.dedup import DEFAULT_THRESHOLD, Match, Signature, best_match, signature
 from workers.messages import CleanedMessage
 from workers.publisher import RedisUnavailable, _as_unavailable
 from workers.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
-SIG_BYTES = Signature.BYTES
+
+
+def to_bytes(sig: Signature) -> bytes:
+    """What a record holds: the document's `minhash` without its base64 (a quarter smaller)."""
+    return base64.b64decode(sig.encode())
+
+
+def from_bytes(raw: bytes) -> Signature:
+    return Signature.decode(base64.b64encode(raw).decode("ascii"))
+
+
+SIG_BYTES = len(to_bytes(signature("")))
 PERIODS = 4  # per window: band hashes outlive the window by at most a quarter of it
 BUCKET_CHARS = 5  # of a band key ("07" + 16 hex digits): its band and 3 hex digits
 MAX_CANDIDATES = 32  # signatures read per lookup, the ids sharing the most bands first
@@ -156,7 +168,7 @@ class RedisIndex:
     def add(self, doc_id: str, sig: Signature, band_keys: list[str],
             match: Match | None = None) -> None:
         keys, now = self._keys, int(time.time())
-        record = sig.to_bytes()
+        record = to_bytes(sig)
         similarity = ""
         if match is not None:
             record += f"{match.similarity!r} {match.duplicate_of}".encode()
@@ -172,7 +184,7 @@ class RedisIndex:
 
     def _lookup(self, job_id: str, sig: Signature | None, band_keys: list[str]) -> list[Any]:
         keys, now = self._keys, int(time.time())
-        own = sig.to_bytes() if sig is not None else b""
+        own = to_bytes(sig) if sig is not None else b""
         first, last = (now - self.window_s) // self._period_s, now // self._period_s
         reply = self._read(keys=[keys.signature(job_id)], args=[
             own, SIG_BYTES, keys.signature(""), MAX_CANDIDATES, keys.lsh(""), first, last,
@@ -181,8 +193,7 @@ class RedisIndex:
 
 
 def _pairs(flat: list[bytes]) -> list[tuple[str, Signature]]:
-    return [(flat[n].decode(), Signature.from_bytes(flat[n + 1]))
-            for n in range(0, len(flat), 2)]
+    return [(flat[n].decode(), from_bytes(flat[n + 1])) for n in range(0, len(flat), 2)]
 
 
 def with_duplicate(message: CleanedMessage, index: RedisIndex) -> CleanedMessage:
