@@ -5,10 +5,11 @@ The signature is computed from the body's words as `score.py` counts them (lower
 one token per character in unspaced scripts), so a page cleaned as HTML and its text dump
 give nearly the same signature. Band keys (LSH) find candidates; the estimated containment
 of the word shingles decides: the share of the smaller body's shingles that the other
-holds. Two extractions of one page often differ by a block one of them kept (comments, a
+holds, from the Jaccard estimate and the two bodies' shingle counts (the signature's
+`size`). Two extractions of one page often differ by a block one of them kept (comments, a
 related list, a share bar): their Jaccard similarity drops with the size of that block,
-their containment does not (bench/duplicates.py: recall 0.86 -> 0.97 at an equal rate of
-false pairs).
+their containment does not (bench/duplicates.py at 0.3: recall 0.972 against Jaccard's
+0.931, false pairs 0.00005 against 0.00002 of all distinct pairs).
 
 The library keeps an in-memory index (`MemoryIndex`, for `cleaner clean --dedup`); the
 service keeps the same buckets in Redis (workers/). Both run `find_duplicate`.
