@@ -14,6 +14,7 @@ pickle, with the hash of the features they read) and evaluated with numpy:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +43,7 @@ class DomModel:
     revision: Forest  # first-pass scores of the block, its neighbours and containers
 
 
+@functools.lru_cache(maxsize=16)  # as `load_arrays`: the forests' evaluation layout is built once
 def load_model(model_dir: str | None = None) -> DomModel:
     """The shipped model (or the one in `model_dir`), read once per process."""
     arrays = load_arrays("cleaner.html", MODEL_FILE, SCHEMA, model_dir)

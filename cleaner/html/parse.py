@@ -21,7 +21,14 @@ from bisect import bisect_left
 from itertools import islice
 
 from lxml import etree
-from lxml.html import HtmlElement, HTMLParser, document_fromstring
+from lxml.html import (
+    HtmlComment,
+    HtmlElement,
+    HtmlEntity,
+    HTMLParser,
+    HtmlProcessingInstruction,
+    document_fromstring,
+)
 
 from cleaner.errors import PageRejected
 from cleaner.models import RejectReason
@@ -30,6 +37,11 @@ from cleaner.models import RejectReason
 # anyway, but the declaration may name a charset the text is no longer in.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _EMPTY_DOCUMENT = "<html><head></head><body></body></html>"
+# Every element an `HtmlElement`, chosen in C: lxml.html's own lookup calls back into
+# Python for each element proxy (to make <form>, <input>... special classes nothing here
+# uses), and the walks create hundreds of thousands of proxies per second.
+_HTML_CLASSES = etree.ElementDefaultClassLookup(
+    element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity)
 
 
 MAX_ELEMENTS = 200_000
@@ -94,6 +106,7 @@ def parse_html(text: str) -> HtmlElement:
         collect_ids=False, default_doctype=False, encoding="utf-8",
         remove_comments=True, remove_pis=True,
     )
+    parser.set_element_class_lookup(_HTML_CLASSES)
     try:
         tree = document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError):  # nothing parsable: no elements at all
