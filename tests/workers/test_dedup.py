@@ -21,6 +21,7 @@ from cleaner.cli import main as cleaner_main
 from cleaner.dedup import BANDS, DEFAULT_THRESHOLD, Match, signature
 from workers.dedup import (
     BUCKET_CHARS,
+    FIELD_CHARS,
     PERIODS,
     SIG_BYTES,
     Copy,
@@ -147,6 +148,7 @@ def test_a_band_value_keeps_its_first_job_and_copies_still_match(
     assert len(buckets) == BANDS
     assert {tuple(redis_db.hvals(key)) for key in buckets} == {(b"same-0",)}
     assert all(len(key.rsplit(b":", 1)[1]) == BUCKET_CHARS for key in buckets)
+    assert {len(field) for key in buckets for field in redis_db.hkeys(key)} == {FIELD_CHARS}
 
 
 def test_documents_older_than_the_window_are_no_candidates(
