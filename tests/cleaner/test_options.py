@@ -33,3 +33,9 @@ def test_replace_makes_a_changed_copy() -> None:
 
 def test_options_are_hashable() -> None:
     assert hash(CleanOptions()) == hash(CleanOptions())
+
+
+@pytest.mark.parametrize("threshold", [0.0, -0.1, 1.01])
+def test_a_dedup_threshold_outside_0_1_is_refused(threshold: float) -> None:
+    with pytest.raises(ValueError, match="dedup_threshold"):
+        CleanOptions(dedup_threshold=threshold)
