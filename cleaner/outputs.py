@@ -32,7 +32,7 @@ SUFFIX = {"jsonl": ".json", "json": ".json", "text": ".txt", "markdown": ".md"}
 PAGE_BREAK = "\f"
 MANIFEST = "manifest.jsonl"
 HEADER_FIELDS = ("id", "url", "title", "authors", "date_published", "language", "fetched_at",
-                 "status", "reason")
+                 "status", "reason", "duplicate_of", "similarity")
 
 
 @dataclass(frozen=True, slots=True)

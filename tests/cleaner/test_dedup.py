@@ -157,3 +157,13 @@ def test_a_threshold_outside_0_1_is_a_usage_error(tmp_path: Path, threshold: str
     with pytest.raises(SystemExit) as exit_info:
         main(["clean", str(tmp_path), "--dedup", "--dedup-threshold", threshold])
     assert exit_info.value.code == EXIT_USAGE
+
+
+def test_text_output_names_the_original_in_its_header(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], article_html: bytes) -> None:
+    for name in ("a.html", "b.html"):
+        (tmp_path / name).write_bytes(article_html)
+    assert main(["clean", str(tmp_path), "--dedup", "--format", "text", "--metadata"]) == EXIT_OK
+    first, second = capsys.readouterr().out.split("\f\n")
+    assert "duplicate_of" not in first
+    assert "duplicate_of: a\nsimilarity: 1.0\n" in second
