@@ -193,11 +193,11 @@ def _add_clean(sub: Subparsers) -> None:
                    help="clean in N processes (default 1)")
     p.add_argument("--url", help="the page's URL (one page only: WARC and JSONL carry their own)")
     p.add_argument("--dedup", action="store_true",
-                   help="mark near-duplicates among these pages: duplicate_of names the first "
-                        "page a document repeats, with its similarity (no page is dropped)")
+                   help="mark near-duplicates among these pages: duplicate_of names the earlier "
+                        "page a document repeats most, with its similarity (none is dropped)")
     p.add_argument("--dedup-threshold", type=unit_fraction, default=DEFAULT_OPTIONS.dedup_threshold,
-                   metavar="S", help="--dedup: the estimated shingle similarity at which a page "
-                                     "repeats another (default: %(default)s)")
+                   metavar="S", help="--dedup: the share of the smaller body's 3-word shingles "
+                                     "found in the other that makes a copy (default: %(default)s)")
     add_option_flags(p)
     p.set_defaults(handler=_run_clean, parser=p)
 
