@@ -71,11 +71,11 @@ class WorkerSettings(BaseSettings):
     heartbeat_file: Path | None = None  # touched while the worker talks to Redis
     metrics_port: int | None = Field(default=None, ge=1, le=65535)  # GET /metrics; unset: none
     # Near-duplicates (workers/dedup.py): every document is looked up in, then added to, an
-    # index in Redis that remembers a document this long (~2.1 KB each: docs/service.md
+    # index in Redis that remembers a document this long (~3.4 KB each: docs/service.md
     # "Near-duplicates"); unset threshold = the library's DEFAULT_THRESHOLD
     dedup_enabled: bool = True
     dedup_threshold: float | None = Field(default=None, gt=0, le=1)
-    dedup_window_s: int = Field(default=7 * 24 * 3600, ge=60)
+    dedup_window_s: int = Field(default=2 * 24 * 3600, ge=60)
     # How the worker cleans (the CleanOptions it builds)
     clean_mode: Literal["auto", "html", "text"] = "auto"
     include_removed: bool = True
