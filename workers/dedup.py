@@ -11,7 +11,7 @@ own (docs/service.md "Near-duplicates" lists them with their memory per document
                                     for Redis's compact encoding); lives until its period has
                                     left the window
     <prefix>:sig:<job id>           string: the signature (its `encode()` form without the
-                                    base64: 512 bytes), then "<similarity>
+                                    base64: SIG_BYTES), then "<similarity>
                                     <original>" if the job is a near-copy (the decision, for a
                                     redelivery); lives `dedup_window_s`
     <prefix>:dups:<original>        sorted set: near-copy id -> similarity

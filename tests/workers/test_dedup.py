@@ -19,6 +19,7 @@ import redis
 from bench.chaos import restart_redis
 from cleaner.cli import main as cleaner_main
 from cleaner.dedup import BANDS, DEFAULT_THRESHOLD, Match, signature
+from tests.workers.conftest import REPO
 from workers.dedup import (
     BUCKET_CHARS,
     FIELD_CHARS,
@@ -244,3 +245,9 @@ def test_results_duplicates_prints_each_cluster_under_its_first_document(
     assert cleaner_main(["results", "duplicates", "-n", "1"]) == 0
     listed = capsys.readouterr().out
     assert listed.startswith("story-14  1 near-copies\n  story-14-amp  0.") and "13" not in listed
+
+
+def test_the_docs_recipe_reads_the_decision_after_the_signature() -> None:
+    """The signature's length is the library's; the redis-cli recipe must follow it."""
+    doc = (REPO / "docs" / "service.md").read_text(encoding="utf-8")
+    assert f"redis-cli GETRANGE cleaner:sig:<id> {SIG_BYTES} -1" in doc
