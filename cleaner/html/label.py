@@ -11,6 +11,8 @@ appeal (a page drops hundreds of blocks; reading each costs ~35 us).
 
 from __future__ import annotations
 
+import functools
+
 from cleaner.html.dom_blocks import CLASS_BITS, TAG_BITS
 from cleaner.models import BlockKind
 from cleaner.vocab.detectors import detect
@@ -41,9 +43,16 @@ def removed_kind(text: str, near: int, mask: int, link_share: float) -> BlockKin
     """The kind of a dropped block, from its text, its innermost elements' bits (`near`)
     and all its ancestors' bits (`mask`)."""
     return (markup_kind(near)
-            or (detect(text) if len(text) <= MAX_DETECTED_CHARS else None)
+            or (detected_kind(text) if len(text) <= MAX_DETECTED_CHARS else None)
             or markup_kind(mask)
             or (BlockKind.NAV if link_share > LINK_LIST_SHARE else BlockKind.BOILERPLATE))
+
+
+@functools.lru_cache(maxsize=8192)
+def detected_kind(text: str) -> BlockKind | None:
+    """`detect`, once per text: menus, share bars and footers repeat within a page and
+    across a site's pages."""
+    return detect(text)
 
 
 def markup_kind(bits: int) -> BlockKind | None:

@@ -27,9 +27,8 @@ import numpy as np
 
 from cleaner.html.candidates import Candidate
 from cleaner.html.dom_blocks import DomBlocks
-from cleaner.html.label import removed_kind
+from cleaner.html.label import detected_kind, removed_kind
 from cleaner.models import Block, BlockKind
-from cleaner.vocab.detectors import detect
 
 _NON_WORD = re.compile(r"\W+")
 _WORDS = re.compile(r"\w+")
@@ -125,7 +124,7 @@ def label_furniture(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     return tuple(
         replace(block, kind=kind, first_kind=kind)
         if block.kind is BlockKind.BODY and len(block.text.split()) <= MAX_FURNITURE_WORDS
-        and (kind := detect(block.text) or BlockKind.BODY) in FURNITURE_KINDS else block
+        and (kind := detected_kind(block.text) or BlockKind.BODY) in FURNITURE_KINDS else block
         for block in blocks
     )
 

@@ -1,6 +1,17 @@
 from __future__ import annotations
 
-from cleaner.html.dom_blocks import CLASS_BITS, OWNER_TAGS, TAG_BITS, DomBlocks, dom_blocks
+import itertools
+import re
+
+from cleaner.html.dom_blocks import (
+    _CLASS_PATTERNS,
+    CLASS_BITS,
+    OWNER_TAGS,
+    TAG_BITS,
+    DomBlocks,
+    _word_mask,
+    dom_blocks,
+)
 from cleaner.html.parse import parse_html
 
 
@@ -72,3 +83,19 @@ def test_a_very_deep_page_walks_without_recursion() -> None:
     for depth in (200, 5000):  # libxml2 truncates past 256 levels; the walk must not fail
         blocks = _blocks("<div>" * depth + "deep" + "</div>" * depth + "<p>after</p>")
         assert blocks.texts == (["deep", "after"] if depth == 200 else blocks.texts)
+
+
+def test_class_words_read_as_the_plain_alternation_reads_them() -> None:
+    """The regex keyed by first letter finds what the alternation of the class patterns
+    finds, match for match: the same bits for every word (leftmost-first, non-overlapping)."""
+    plain = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _CLASS_PATTERNS))
+    pieces = ("nav", "ad", "ads", "ad-", "post", "tab", "tabs", "more", "stories", "read",
+              "next", "prev", "hide", "main", "text", "item", "list", "doc", "btn", "date",
+              "time", "tag", "gpt", "sign", "up", "log", "in", "also", "sidebar", "footer",
+              "-", "_", "1", "x")
+    words = ["".join(combo) for combo in itertools.product(pieces, repeat=3)]
+    for word in words:
+        expected = 0
+        for match in plain.finditer(word):
+            expected |= _bit(match.lastgroup or "")
+        assert _word_mask(word) == expected, word
