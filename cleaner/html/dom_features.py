@@ -30,8 +30,8 @@ from cleaner.html.dom_blocks import (
 )
 from cleaner.vocab.script import (
     PARAGRAPH_ENDS,
-    line_token_stats,
-    stopword_shares,
+    LineTokens,
+    line_tokens,
     tokens,
     words_per_line,
 )
@@ -88,14 +88,15 @@ def block_features(blocks: DomBlocks, hints: PageHints = PageHints()) -> np.ndar
     if not n:
         return np.zeros((0, OWN_FEATURES), dtype=np.float32)
     words = block_words(blocks)
-    text = _text_columns(blocks, words)
+    page_tokens = line_tokens(_one_line(blocks.texts), CHAR_SAMPLE)  # one pass, three readers
+    text = _text_columns(blocks, words, page_tokens)
     owners = np.zeros((n, OTHER_TAG + 1), dtype=np.float32)
     owners[np.arange(n), blocks.owners] = 1.0
     masks = _bits(blocks.masks)
     near = _bits(blocks.near)
     structure = _structure_columns(blocks, words, text[:, 2])
     containers = _container_columns(blocks, words, text[:, 2])
-    page = _page_columns(blocks, words, text[:, 2], hints)
+    page = _page_columns(blocks, words, text[:, 2], hints, page_tokens)
     neighbours = _neighbour_columns(blocks, text)
     return np.hstack([text, owners, masks, near, structure, containers, page,
                       neighbours]).astype(np.float32)
@@ -114,7 +115,8 @@ def _neighbour_columns(blocks: DomBlocks, text: np.ndarray) -> np.ndarray:
 
 
 def _page_columns(
-    blocks: DomBlocks, words: np.ndarray, links: np.ndarray, hints: PageHints
+    blocks: DomBlocks, words: np.ndarray, links: np.ndarray, hints: PageHints,
+    page_tokens: LineTokens,
 ) -> np.ndarray:
     """The page's declared kind and size, and where each block sits from the headline."""
     n = len(blocks)
@@ -127,16 +129,16 @@ def _page_columns(
                 headline >= 0, math.log(n), math.log(total), float(links @ words) / total]
     return np.hstack([np.tile(np.array(constant, dtype=np.float64), (n, 1)),
                       side[:, None], distance[:, None], (index == headline)[:, None],
-                      _declared_share(blocks, hints.declared_body)[:, None],
-                      _declared_share(blocks, hints.description)[:, None]])
+                      _declared_share(page_tokens, hints.declared_body)[:, None],
+                      _declared_share(page_tokens, hints.description)[:, None]])
 
 
-def _declared_share(blocks: DomBlocks, declared: frozenset[str]) -> np.ndarray:
+def _declared_share(page_tokens: LineTokens, declared: frozenset[str]) -> np.ndarray:
     """Share of each block's tokens in a text the page declares (-1 when it declares none):
     JSON-LD's articleBody names the article's words outright."""
     if not declared:
-        return np.full(len(blocks), -1.0)
-    return stopword_shares(_one_line(blocks.texts), declared, CHAR_SAMPLE)
+        return np.full(page_tokens.lines, -1.0)
+    return page_tokens.shares(declared)
 
 
 def _headline_index(blocks: DomBlocks, title: str | None) -> int:
@@ -153,12 +155,12 @@ def _bits(values: list[int]) -> np.ndarray:
     return ((np.array(values, dtype=np.int64)[:, None] >> _BIT_SHIFTS) & 1).astype(np.float32)
 
 
-def _text_columns(blocks: DomBlocks, words: np.ndarray) -> np.ndarray:
+def _text_columns(blocks: DomBlocks, words: np.ndarray, page_tokens: LineTokens) -> np.ndarray:
     texts = blocks.texts
     n_words = np.maximum(words, 1)
     lengths = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
     link_share = np.array(blocks.link_chars, dtype=np.float64) / np.maximum(lengths, 1)
-    n_tokens, stop, unspaced = line_token_stats(_one_line(texts), CHAR_SAMPLE)
+    n_tokens, stop, unspaced = page_tokens.stats()
     n_tokens = np.maximum(n_tokens, 1)
     counts = Counter(texts)
     shares = _char_shares(texts)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -72,18 +73,48 @@ def words_per_line(texts: Sequence[str]) -> list[int]:
     return [count_line_words(text) for text in texts]
 
 
-def _line_tokens(
-    texts: Sequence[str], sample: int | None
-) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The case-folded tokens of each line (its first `sample` characters), from one
-    regex pass over the page: (tokens, line of each token, is-newline mask)."""
+@dataclass(frozen=True, slots=True)
+class LineTokens:
+    """The case-folded tokens of each line (its first `sample` characters), from one regex
+    pass over the page: what the per-line counts and shares below read, so that a caller
+    needing several of them tokenises the page once."""
+
+    tokens: list[str]
+    line_of: np.ndarray  # the line of each token (a newline token ends its line)
+    is_newline: np.ndarray
+    lines: int
+
+    def counts(self) -> np.ndarray:
+        """Tokens per line."""
+        return np.bincount(self.line_of[~self.is_newline], minlength=self.lines)
+
+    def shares(self, vocabulary: Collection[str]) -> np.ndarray:
+        """Share of each line's tokens in `vocabulary`; 0 for an empty line."""
+        hits = np.fromiter(map(vocabulary.__contains__, self.tokens), dtype=bool,
+                           count=len(self.tokens))
+        stop = np.bincount(self.line_of[hits], minlength=self.lines)
+        return stop / np.maximum(self.counts(), 1)
+
+    def stats(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(tokens, stop words, unspaced characters) per line."""
+        codes = np.fromiter(map(_TOKEN_CODES.get, self.tokens, itertools.repeat(_OTHER)),
+                            dtype=np.int8, count=len(self.tokens))
+        stop = np.bincount(self.line_of[(codes & _STOP) > 0], minlength=self.lines)
+        unspaced = np.bincount(self.line_of[(codes & _UNSPACED_CODE) > 0],
+                               minlength=self.lines)
+        return (self.counts().astype(np.float64), stop.astype(np.float64),
+                unspaced.astype(np.float64))
+
+
+def line_tokens(texts: Sequence[str], sample: int | None) -> LineTokens:
+    """Tokenise every line of a page at once (see `LineTokens`)."""
     joined = "\n".join(text[:sample] for text in texts).casefold()
     # Without unspaced characters the tokens are plain \w runs, which re finds faster.
     spaced = joined.isascii() or _UNSPACED_CHAR.search(joined) is None
     tokens = (_WORD_OR_NEWLINE if spaced else _TOKEN_OR_NEWLINE).findall(joined)
     is_newline = np.fromiter(map("\n".__eq__, tokens), dtype=bool, count=len(tokens))
     line_of = np.cumsum(is_newline)  # a token never spans the newline joining two lines
-    return tokens, line_of, is_newline
+    return LineTokens(tokens, line_of, is_newline, len(texts))
 
 
 def stopword_shares(
@@ -91,29 +122,25 @@ def stopword_shares(
 ) -> np.ndarray:
     """Share of each line's tokens (first `sample` characters) that are stop words of
     any language (or of the given list, e.g. `STOPWORDS["ja"]`). 0 for an empty line."""
-    tokens, line_of, is_newline = _line_tokens(texts, sample)
-    hits = np.fromiter(map(stopwords.__contains__, tokens), dtype=bool, count=len(tokens))
-    n_tokens = np.bincount(line_of[~is_newline], minlength=len(texts))
-    stop = np.bincount(line_of[hits], minlength=len(texts))
-    return stop / np.maximum(n_tokens, 1)
+    return line_tokens(texts, sample).shares(stopwords)
 
 
 def stopword_shares_by_language(
     texts: Sequence[str], languages: Sequence[str] = tuple(STOPWORDS), sample: int = 240
 ) -> np.ndarray:
     """One column per language: each line's share of that language's stop words."""
-    return np.stack([stopword_shares(texts, STOPWORDS[lang], sample) for lang in languages],
-                    axis=1)
+    page = line_tokens(texts, sample)
+    return np.stack([page.shares(STOPWORDS[lang]) for lang in languages], axis=1)
 
 
 def unspaced_shares(texts: Sequence[str], sample: int = 240) -> np.ndarray:
     """Share of each line's tokens that are characters of an unspaced script."""
-    tokens, line_of, is_newline = _line_tokens(texts, sample)
+    page = line_tokens(texts, sample)
     unspaced = np.fromiter(
-        (len(token) == 1 and _UNSPACED_CHAR.match(token) is not None for token in tokens),
-        dtype=bool, count=len(tokens))
-    n_tokens = np.bincount(line_of[~is_newline], minlength=len(texts))
-    return np.bincount(line_of[unspaced], minlength=len(texts)) / np.maximum(n_tokens, 1)
+        (len(token) == 1 and _UNSPACED_CHAR.match(token) is not None for token in page.tokens),
+        dtype=bool, count=len(page.tokens))
+    return (np.bincount(page.line_of[unspaced], minlength=page.lines)
+            / np.maximum(page.counts(), 1))
 
 
 def line_token_stats(
@@ -121,14 +148,7 @@ def line_token_stats(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(tokens, stop words, unspaced characters) per line from one pass: the three
     counts line features need, without tokenising the page three times."""
-    tokens, line_of, is_newline = _line_tokens(texts, sample)
-    codes = np.fromiter(map(_TOKEN_CODES.get, tokens, itertools.repeat(_OTHER)),
-                        dtype=np.int8, count=len(tokens))
-    n = len(texts)
-    n_tokens = np.bincount(line_of[~is_newline], minlength=n)
-    stop = np.bincount(line_of[(codes & _STOP) > 0], minlength=n)
-    unspaced = np.bincount(line_of[(codes & _UNSPACED_CODE) > 0], minlength=n)
-    return (n_tokens.astype(np.float64), stop.astype(np.float64), unspaced.astype(np.float64))
+    return line_tokens(texts, sample).stats()
 
 
 _OTHER, _STOP, _UNSPACED_CODE = 0, 1, 2
