@@ -22,8 +22,9 @@ Printed, one figure a line:
   document (measured when the bodies were cleaned, signature included);
 - `Redis round trips per job` and `bytes per job`, from the service's layout
   (workers/dedup.py, not measured here): a read script and a write script per new job; the
-  payload is the signature record (Signature.BYTES) and BANDS band fields (the band key past
-  its bucket name -> a 32-character job id); Redis's own overhead comes on top
+  payload is the signature record (Signature.BYTES) and BANDS band fields (FIELD_CHARS hex
+  digits of the band key past its bucket name -> a 32-character job id); Redis's own
+  overhead comes on top
   (docs/service.md measures it).
 
 `--sweep` prints threshold -> recall, false-pair rate; `--compare-datasketch` times
@@ -90,6 +91,7 @@ from cleaner.models import CleanedDocument
 from cleaner.options import DEFAULT_OPTIONS
 from cleaner.threads import use_one_blas_thread
 from cleaner.vocab.script import TOKEN
+from workers.dedup import FIELD_CHARS
 
 SETS = ("aeb", "wcxb-dev", "dragnet")
 FORMS = ("html", "text", "markdown")
@@ -100,7 +102,7 @@ OPTIONS = replace(DEFAULT_OPTIONS, include_removed=False)
 # id); two Lua scripts per new job, one round trip each.
 ROUND_TRIPS = 2
 JOB_ID_BYTES = 32  # workers' derived job ids are 32 hex characters
-BAND_FIELD_BYTES = (2 + 16 - 5) + JOB_ID_BYTES  # band number and 8-byte hash in hex, less bucket
+BAND_FIELD_BYTES = FIELD_CHARS + JOB_ID_BYTES  # the band key's next hex digits -> the job id
 SWEEP = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8)
 ROW_CHUNK = 48  # rows of the signature matrix compared at once (memory: chunk x n x NUM_PERM)
 
@@ -212,8 +214,8 @@ def report(args: argparse.Namespace, bodies: list[Body], kept: list[Body],
     print(f"Redis round trips per job {ROUND_TRIPS} (workers/dedup.py: one read script, one "
           "write script)")
     print(f"bytes per job {bytes_per_job()} (payload: the {Signature.BYTES}-byte signature "
-          f"record and {BANDS} band fields of {BAND_FIELD_BYTES} bytes with a "
-          f"{JOB_ID_BYTES}-byte job id; Redis's own overhead on top)")
+          f"record and {BANDS} band fields of {FIELD_CHARS} characters -> a {JOB_ID_BYTES}-byte "
+          "job id; Redis's own overhead on top, docs/service.md)")
     if args.sweep:
         sweep(true, close, distinct)
     worst(kept, true, close, t)
