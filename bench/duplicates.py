@@ -47,8 +47,8 @@ the constants were tuned on these same pages, so the figures are in-sample):
     (each candidate is one signature read); 256 values in 128 x 2: 0.974 for twice the bytes
     shingles of 2 words: 8,000 candidates per million distinct pairs (3 words: 100)
 
-    speed: signature() 0.86-1.17 ms per document on this loaded 2-core machine, 1.1-1.4% of
-    clean(); datasketch's MinHash on the same shingles 1.87x as long, the first numpy
+    speed: signature() 0.61-1.17 ms per document on this loaded 2-core machine, 0.7-1.4% of
+    clean(); datasketch's MinHash on the same shingles 1.9-2.7x as long, the first numpy
     version (blake2b per shingle, modulo a prime) 1.9x
 
 About 2% of true pairs cannot be found by any text similarity: one of the two extractions
