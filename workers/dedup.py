@@ -22,8 +22,9 @@ bytes in Redis before it holds anything, and a document has BANDS (64) bands. Ti
 PERIODS periods per window; a lookup reads the periods the window spans, a document found
 only by band but whose signature has expired is no candidate, so the window is exact.
 
-Two round trips per new document, one Lua script each: read (the job's own record, else the
-candidates' signatures) and write. Idempotent by job id: a job found with the same signature
+Two Lua scripts per new document, one round trip waited for: the read (the job's own record,
+else the candidates' signatures); the write is sent, and its reply read while the worker
+cleans the next page. Idempotent by job id: a job found with the same signature
 (a redelivery whose first run wrote, then died before publishing) gets its first decision
 back and writes nothing, so it never names itself nor a document indexed after it.
 """
@@ -38,10 +39,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
+from redis.exceptions import NoScriptError
 
 from cleaner.dedup import DEFAULT_THRESHOLD, Match, Signature, best_match, signature
 from workers.messages import CleanedMessage
-from workers.publisher import RedisUnavailable, _as_unavailable
+from workers.publisher import RedisUnavailable, _as_unavailable, describe_redis_error
 from workers.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
@@ -109,11 +111,13 @@ return out
 # ARGV: record, job id, now, window, similarity ('': not a near-copy; KEYS[2] is then
 # unused), the prefix of cluster keys, this period's prefix of band hashes, their expiry
 # (unix s), BUCKET_CHARS, FIELD_CHARS, band keys... A band value a job of this period has
-# keeps its job.
+# keeps its job. Returns 1, or the error of a refused first write (a full Redis: the
+# script writes nothing, and says so instead of failing).
 _WRITE_LUA = """
 local now, window, cut = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[9])
 local last = cut + tonumber(ARGV[10])
-redis.call('SET', KEYS[1], ARGV[1], 'EX', window)
+local set = redis.pcall('SET', KEYS[1], ARGV[1], 'EX', window)
+if type(set) == 'table' and set.err then return set.err end
 for i = 11, #ARGV do
   local bucket = ARGV[7] .. string.sub(ARGV[i], 1, cut)
   redis.call('HSETNX', bucket, string.sub(ARGV[i], cut + 1, last), ARGV[2])
@@ -148,34 +152,61 @@ class RedisIndex:
         self.threshold = settings.dedup_threshold or DEFAULT_THRESHOLD
         self._period_s = max(1, self.window_s // PERIODS)
         self._read = client.register_script(_READ_LUA)
-        self._write = client.register_script(_WRITE_LUA)
+        self.write_script = client.register_script(_WRITE_LUA)
+        self._pending: _Write | None = None
+        self._loaded = False  # the write script is in Redis (see _load_once)
 
     def link(self, job_id: str, sig: Signature) -> Match | None:
         """The earlier document `job_id` nearly repeats, or None; the job is indexed too.
 
-        Raises RedisUnavailable if the lookup fails: the caller's job is requeued, not
-        published with a guess. A write Redis refuses once the lookup has answered (full:
-        `maxmemory` refuses writes, not reads) leaves the job out of the index, with a
-        warning: its answer stands, and an accepted job must finish even at the limit."""
+        One round trip is waited for, the lookup: RedisUnavailable if it fails (the
+        caller's job is requeued, not published with a guess). The write is sent and its
+        reply read at the next `link` or `flush`: the worker cleans meanwhile. A write
+        Redis refuses (full: `maxmemory` refuses writes, not reads) leaves the job out of
+        the index with a warning; its answer stands, as an accepted job must finish."""
         band_keys = sig.band_keys()
+        self.flush()
         with _as_unavailable():
             reply = self._lookup(job_id, sig, band_keys)
         if reply[0] == 1:  # indexed already with this page: its first decision stands
             return _decision(reply[1])
         match = best_match(job_id, sig, _pairs(reply[1:]), self.threshold)
         try:
-            self.add(job_id, sig, band_keys, match)
+            self._load_once()
+            self._pending = _Write(self, job_id, self._write_args(job_id, sig, band_keys, match))
         except RedisUnavailable as error:
             log.warning("job %s: not added to the near-duplicate index: %s", job_id, error)
         return match
 
+    def flush(self) -> None:
+        """Read the reply of the last write `link` sent (a warning if it was refused)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.wait()
+
     def candidates(self, band_keys: list[str]) -> Iterable[tuple[str, Signature]]:
         """The documents sharing a band with these keys, most shared bands first."""
+        self.flush()
         with _as_unavailable():
             return _pairs(self._lookup("", None, band_keys)[1:])
 
     def add(self, doc_id: str, sig: Signature, band_keys: list[str],
             match: Match | None = None) -> None:
+        self.flush()
+        self._load_once()
+        _Write(self, doc_id, self._write_args(doc_id, sig, band_keys, match)).wait()
+
+    def _load_once(self) -> None:
+        """Load the write script before the first write: sent without waiting, a write that
+        finds no script would only be run again when its reply is read."""
+        if not self._loaded:
+            with _as_unavailable():
+                self.client.script_load(self.write_script.script)
+            self._loaded = True
+
+    def _write_args(self, doc_id: str, sig: Signature, band_keys: list[str],
+                    match: Match | None) -> list[Any]:
+        """The write script's KEYS then ARGV (see _WRITE_LUA)."""
         keys, now = self._keys, int(time.time())
         record = to_bytes(sig)
         similarity = ""
@@ -184,12 +215,9 @@ class RedisIndex:
             similarity = repr(match.similarity)
         period = now // self._period_s
         expires = (period + 1) * self._period_s + self.window_s  # its last entry's window
-        script_keys = [keys.signature(doc_id),
-                       keys.cluster(match.duplicate_of if match else doc_id), keys.clusters]
-        with _as_unavailable():
-            self._write(keys=script_keys, args=[
-                record, doc_id, now, self.window_s, similarity, keys.cluster(""),
-                keys.lsh(f"{period}:"), expires, BUCKET_CHARS, FIELD_CHARS, *band_keys])
+        return [keys.signature(doc_id), keys.cluster(match.duplicate_of if match else doc_id),
+                keys.clusters, record, doc_id, now, self.window_s, similarity, keys.cluster(""),
+                keys.lsh(f"{period}:"), expires, BUCKET_CHARS, FIELD_CHARS, *band_keys]
 
     def _lookup(self, job_id: str, sig: Signature | None, band_keys: list[str]) -> list[Any]:
         keys, now = self._keys, int(time.time())
@@ -199,6 +227,56 @@ class RedisIndex:
             own, SIG_BYTES, keys.signature(""), MAX_CANDIDATES, keys.lsh(""), first, last,
             BUCKET_CHARS, FIELD_CHARS, *band_keys])
         return list(reply)
+
+
+class _Write:
+    """A job's index write, sent now on a connection of its own; `wait` reads its reply.
+
+    The connection stays out of the pool until then, so nothing else reads that reply
+    (as `workers.publisher.RoundTrip` does). A failure only warns: the job is published
+    with its answer, and is missing from the index."""
+
+    WRITE_KEYS = 3
+
+    def __init__(self, index: RedisIndex, job_id: str, args: list[Any]) -> None:
+        self._index, self._job_id, self._args = index, job_id, args
+        self._pool = index.client.connection_pool
+        with _as_unavailable():
+            self._connection = self._pool.get_connection()
+        try:
+            with _as_unavailable():
+                self._connection.send_command("EVALSHA", index.write_script.sha,
+                                              self.WRITE_KEYS, *args)
+        except RedisUnavailable:
+            self._release(broken=True)
+            raise
+
+    def wait(self) -> None:
+        try:
+            reply = self._connection.read_response()
+        except NoScriptError:  # Redis lost the script (a restart): run it again, loaded
+            self._release(broken=False)
+            reply = self._again()
+        except (redis.RedisError, OSError) as error:
+            self._release(broken=True)
+            reply = describe_redis_error(error).encode()
+        else:
+            self._release(broken=False)
+        if reply != 1:
+            text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+            log.warning("job %s: not added to the near-duplicate index: %s", self._job_id, text)
+
+    def _again(self) -> Any:
+        keys, args = self._args[:self.WRITE_KEYS], self._args[self.WRITE_KEYS:]
+        try:
+            return self._index.write_script(keys=keys, args=args)
+        except redis.RedisError as error:
+            return describe_redis_error(error).encode()
+
+    def _release(self, *, broken: bool) -> None:
+        if broken:  # a reply may be left unread on it: never hand it out again as it is
+            self._connection.disconnect()
+        self._pool.release(self._connection)
 
 
 def _pairs(flat: list[bytes]) -> list[tuple[str, Signature]]:

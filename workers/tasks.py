@@ -138,6 +138,8 @@ class _Run:
             trip.wait()
             self._count(self._outcome, trip.script_replies)
             self._outcome = None
+        if self._index is not None:
+            self._index.flush()  # the reply of the last document's index write
 
     def _count(self, sent: ResultMessage | None, replies: list[Any]) -> None:
         if isinstance(sent, FailedMessage) and replies and replies[0]:

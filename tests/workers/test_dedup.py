@@ -88,9 +88,10 @@ def test_a_copy_names_the_original_in_two_round_trips_with_every_key_under_the_w
     index.link("warmup", signature(_story(99)))  # loads both scripts (once per server)
 
     first, trips = _round_trips(lambda: index.link("original", original))
-    assert (first, trips) == (None, 2)  # read, write
-    found, trips = _round_trips(lambda: index.link("copy", copy))
+    assert (first, trips) == (None, 2)  # the read, waited for; the write, sent
+    found, trips = _round_trips(lambda: index.link("copy", copy))  # reads the last write's reply
     assert trips == 2
+    assert _round_trips(index.flush) == (None, 0)  # the copy's write: its reply only
     assert isinstance(found, Match) and found.duplicate_of == "original"
     assert found.similarity == copy.similarity(original) >= DEFAULT_THRESHOLD
 
@@ -143,6 +144,7 @@ def test_a_band_value_keeps_its_first_job_and_copies_still_match(
     index = RedisIndex(redis_db, settings)
     sig = signature(_story(5))
     decisions = [index.link(f"same-{n}", sig) for n in range(20)]
+    index.flush()
     assert decisions[0] is None
     assert all(d is not None and d.duplicate_of == "same-0" for d in decisions[1:])
     buckets = _buckets(redis_db, settings)
@@ -176,6 +178,7 @@ def test_clusters_put_a_copy_of_a_copy_under_the_first_document(
     start = " ".join(base.split()[:50])  # the third holds a quarter of the first
     third = index.link("third", signature(f"{extra} {_story(9, words=60)} {start}"))
     assert third is not None and third.duplicate_of == "second"  # the most similar
+    index.flush()
     listed = clusters(redis_db, settings)
     assert list(listed) == ["first"]
     chain = sorted((c.id, c.of) for c in listed["first"])
@@ -201,6 +204,7 @@ def test_a_full_redis_still_answers_and_the_job_is_left_out_of_the_index(
         client.config_set("maxmemory", 1)  # full
         found = index.link("copy", signature(_copy(_story(15))))
         assert found is not None and found.duplicate_of == "original"
+        index.flush()
         assert not client.exists(settings.keys.signature("copy"))
         assert "job copy: not added to the near-duplicate index" in caplog.text
         assert "OOM command not allowed" in caplog.text
@@ -215,6 +219,7 @@ def test_the_index_survives_a_redis_restart(tmp_path: Path, unit_settings: Worke
         settings = _settings(unit_settings, redis_url=server.url)
         index = RedisIndex(server.client(), settings)
         assert index.link("before-restart", signature(_story(11))) is None
+        index.flush()
         server = restart_redis(server, hard=True)  # SIGKILL: only the AOF remains
         client = server.client()
         assert client.config_get("appendonly") == {"appendonly": "yes"}
@@ -236,6 +241,7 @@ def test_results_duplicates_prints_each_cluster_under_its_first_document(
     for story in (13, 14):
         index.link(f"story-{story}", signature(_story(story)))
         index.link(f"story-{story}-amp", signature(_copy(_story(story))))
+    index.flush()
     for name, value in settings.to_env().items():
         monkeypatch.setenv(name, value)
     assert cleaner_main(["results", "duplicates", "--json"]) == 0

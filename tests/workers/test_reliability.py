@@ -140,6 +140,7 @@ def test_a_job_redelivered_after_a_sigkill_is_not_its_own_duplicate(
                  options=clean_options(settings))
     assert isinstance(copy, CleanedDocument)
     assert index.link("later-copy", Signature.decode(copy.minhash)) is not None
+    index.flush()
     with start_worker(settings, tmp_path) as worker:
         job_id = client.submit(Job.from_content(page, id="redelivered"))
         wait_until(lambda: deliveries(client, settings, job_id) == 1)
