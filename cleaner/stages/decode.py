@@ -103,7 +103,10 @@ def decode(
         text, encoding = _to_text(raw, content_type)
         if encoding.startswith("utf-8") and _DOUBLE_UTF8.search(raw):
             text = _repair_double_utf8(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    if "\r" in text:  # a one-character test first: most pages hold neither
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        text = text.replace("\x00", "")
     if not text.strip():
         raise PageRejected(RejectReason.EMPTY, "the page has no visible characters")
     if (lines := text.count("\n")) > MAX_LINES:
