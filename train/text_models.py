@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.neural_network import MLPClassifier
 
 from cleaner.text import classify, title
 from cleaner.text.extract import read_dump
@@ -34,19 +33,18 @@ from cleaner.text.title import title_candidates, title_features
 from cleaner.vocab.modelfile import save_arrays
 from train.labels import body_labels, title_matches
 from train.mlp import (
-    SEED,
     LabelledFile,
     arrays_of,
     labelled_files,
     page_weights,
     train_two_passes,
 )
+from train.trees import fit_ranker
 
 # Units per MLP. On the 5-renderer mix 64 units scored lower in CV than 32 (innertext
 # 0.804 vs 0.809, render 0.795 vs 0.797), as 64 x 20 epochs did on one renderer.
 LINE_HIDDEN = 32
 LINE_EPOCHS = 12
-TITLE_HIDDEN = 16  # a small MLP ranks candidates better than a linear model (CV 0.41 vs 0.37)
 
 
 RENDERERS = ("render", "innertext", "inscriptis", "resiliparse", "markdown")
@@ -123,8 +121,7 @@ def fit_dumps(dumps: list[Dump], out_dir: Path) -> tuple[list[np.ndarray], list[
         if rows is not None:
             xs.append(rows[0])
             ys.append(rows[1])
-    save_arrays(out_dir / title.MODEL_FILE, arrays_of(fit_title(xs, ys), prefixes=["title"]),
-                title.SCHEMA)
+    save_arrays(out_dir / title.MODEL_FILE, fit_ranker(xs, ys).to_arrays("title"), title.SCHEMA)
     return oof1, oof2
 
 
@@ -143,12 +140,3 @@ def title_rows(
     y = np.array([title_matches(dump.title, dump.lines[i].text) for i in candidates], dtype=int)
     return x, y
 
-
-def fit_title(
-    xs: list[np.ndarray], ys: list[np.ndarray]
-) -> tuple[MLPClassifier, np.ndarray, np.ndarray]:
-    x, y = np.vstack(xs), np.concatenate(ys)
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
-    model = MLPClassifier(hidden_layer_sizes=(TITLE_HIDDEN,), alpha=1e-3, max_iter=300,
-                          random_state=SEED).fit((x - mean) / scale, y)
-    return model, mean, scale

@@ -23,8 +23,9 @@ from sklearn.model_selection import GroupKFold
 from cleaner.text import title
 from cleaner.threads import use_one_blas_thread
 from cleaner.vocab.modelfile import save_arrays
-from train.mlp import FOLDS, arrays_of, labelled_files, split
-from train.text_models import fit_title, load_dumps, title_rows
+from train.mlp import FOLDS, labelled_files, split
+from train.text_models import load_dumps, title_rows
+from train.trees import fit_ranker
 
 OUT = Path(__file__).resolve().parents[1] / "cleaner" / "text" / title.MODEL_FILE
 
@@ -50,20 +51,19 @@ def main() -> None:
     groups = [dumps[i].file.domain for i in kept]
     found = np.zeros(len(dumps), dtype=bool)
     for train_idx, test_idx in GroupKFold(n_splits=FOLDS).split(kept, groups=groups):
-        ranker = fit_title([rows[kept[i]][0] for i in train_idx],
-                           [rows[kept[i]][1] for i in train_idx])
+        ranker = fit_ranker([rows[kept[i]][0] for i in train_idx],
+                            [rows[kept[i]][1] for i in train_idx])
         for i in test_idx:
             x, y = rows[kept[i]]
-            model, mean, scale = ranker
-            p = model.predict_proba((x - mean) / scale)[:, 1]
+            p = ranker(x)
             found[kept[i]] = p.max() >= title.MIN_TITLE_SCORE and bool(y[int(np.argmax(p))])
     renderer_of = [d.file.path.parents[2].name for d in dumps]
     for renderer in sorted(set(renderer_of)):
         titled = [i for i, d in enumerate(dumps) if d.title and renderer_of[i] == renderer]
         print(f"{renderer:<12} CV title found on {found[titled].mean():.3f} of "
               f"{len(titled)} pages with a title")
-    ranker = fit_title([rows[i][0] for i in kept], [rows[i][1] for i in kept])
-    save_arrays(args.out, arrays_of(ranker, prefixes=["title"]), title.SCHEMA)
+    ranker = fit_ranker([rows[i][0] for i in kept], [rows[i][1] for i in kept])
+    save_arrays(args.out, ranker.to_arrays("title"), title.SCHEMA)
     print(f"wrote {args.out}")
 
 

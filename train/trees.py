@@ -34,6 +34,22 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, rounds: int = ROUNDS,
     return to_forest(booster)
 
 
+RANK_PARAMS: dict[str, Any] = {
+    "objective": "lambdarank", "lambdarank_truncation_level": 3, "num_leaves": 15,
+    "min_data_in_leaf": 20, "learning_rate": 0.05, "verbose": -1, "num_threads": 2,
+    "seed": SEED, "deterministic": True, "force_row_wise": True,
+}
+RANK_ROUNDS = 300
+
+
+def fit_ranker(xs: list[np.ndarray], ys: list[np.ndarray]) -> Forest:
+    """A LambdaRank forest over candidate lists (one list per page, best candidate first
+    at prediction): a ranker compares a page's candidates with each other, which a
+    per-candidate classifier does not (CV title found 0.477 -> 0.501 on the same rows)."""
+    data = lgb.Dataset(np.vstack(xs), np.concatenate(ys), group=[len(y) for y in ys])
+    return to_forest(lgb.train(RANK_PARAMS, data, RANK_ROUNDS))
+
+
 def to_forest(booster: lgb.Booster) -> Forest:
     """The booster's trees as flat arrays with global node indices."""
     feature: list[int] = []

@@ -20,8 +20,8 @@ from cleaner.text.segment import Line
 from cleaner.text.title import find_title
 from cleaner.vocab.dates import find_dates, strip_dates
 from cleaner.vocab.detectors import BYLINE_PREFIX, bio_name, name_words
-from cleaner.vocab.modelfile import Mlp
 from cleaner.vocab.script import PARAGRAPH_ENDS
+from cleaner.vocab.trees import Forest
 
 # Dates and bylines are searched this many lines around the title/article start.
 DATE_LOOKBACK = 25
@@ -53,7 +53,7 @@ class FoundMetadata:
 
 
 def find_metadata(
-    lines: tuple[Line, ...], own: np.ndarray, revision: Revision, title_model: Mlp | None = None,
+    lines: tuple[Line, ...], own: np.ndarray, revision: Revision, title_model: Forest | None = None,
     *, title_hint: str | None = None,
 ) -> FoundMetadata:
     """Title, authors and date of the page, found around where its article starts.

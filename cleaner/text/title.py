@@ -1,19 +1,21 @@
-"""Which line is the headline: a small learned ranker over the lines above the article.
+"""Which line is the headline: a learned ranker over the lines around the article's start.
 
 Candidates are the lines within `TITLE_LOOKBACK` above the article's first
-paragraph. Each is scored by a small MLP over what survives re-rendering the page
-(a browser's innerText, Markdown, a text-only scraper all show it): its own shape
-features, its distance to the article, its rank among candidates, the line model's
-scores, its neighbours, whether the page shows its words again (sites repeat the
-headline in breadcrumbs, share texts and a "Site | Title" line), and how many of its
-words the article's first lines use. Blank lines are not
-read: each renderer puts them elsewhere. The best candidate above `MIN_TITLE_SCORE`
-is the title. Trained by `train/train_title_model.py`.
+paragraph, and its first `TITLE_LOOKAHEAD` lines (a headline taken for body). A
+LambdaRank forest scores them against each other, over what survives re-rendering
+the page (a browser's innerText, Markdown, a text-only scraper all show it): the
+line's own shape, its distance to the article and rank among candidates, the line
+model's scores, its neighbours and the menu run above it, a byline or dateline
+nearby, whether the page shows its words again (sites repeat the headline in
+breadcrumbs, share texts and a "Site | Title" line), and how much the article uses its
+words. Blank lines are not read: each renderer puts them elsewhere. The best candidate
+above `MIN_TITLE_SCORE` is the title. Trained by `train/train_title_model.py`.
 """
 
 from __future__ import annotations
 
 import functools
+from collections import Counter
 
 import numpy as np
 
@@ -21,11 +23,13 @@ from cleaner.models import BlockKind
 from cleaner.text.features import SHAPE_FEATURES, SHAPE_NAMES
 from cleaner.text.segment import Line
 from cleaner.vocab.lexicons import ALL_STOPWORDS, norm
-from cleaner.vocab.modelfile import Mlp, load_arrays, mlp_from_arrays, schema_hash
+from cleaner.vocab.modelfile import load_arrays, schema_hash
 from cleaner.vocab.script import PARAGRAPH_ENDS, tokens
+from cleaner.vocab.trees import Forest
 
 MODEL_FILE = "title_model.npz"
 TITLE_LOOKBACK = 40  # lines above the article: h1s sit above bylines, share bars and images
+TITLE_LOOKAHEAD = 2  # the article's first lines, in case the headline was taken for body
 MIN_TITLE_WORDS = 1
 MAX_TITLE_WORDS = 30  # longer than that above the text is a standfirst, not a headline
 # Below this probability no line is the title: a page without a headline gets none,
@@ -33,12 +37,16 @@ MAX_TITLE_WORDS = 30  # longer than that above the text is a standfirst, not a h
 MIN_TITLE_SCORE = 0.05
 MAX_REPEAT_WORDS = 60  # lines this long can hold the headline again ("Site | Title")
 MIN_REPEAT_CHARS = 8
+MENU_RUN = 10  # short lines counted above a candidate
+MENU_WORDS = 3  # a line this short is a menu entry, a tag or a button
+DATED_REACH = 6  # lines within which a byline or dateline marks the headline's zone
 OVERLAP_LINES = 30  # the article's first lines, whose words a headline shares
 EXTRA_NAMES: tuple[str, ...] = (
     "distance", "rank", "line_score", "undetected", "nearest", "first_line",
     "prev_words", "prev_dated", "prev_undetected", "next_words", "next_dated",
     "next_undetected", "log_repeats", "headings_below", "heading_shaped", "body_overlap",
-    "best_overlap",
+    "best_overlap", "article_overlap", "article_weight", "best_weight", "longest_share",
+    "menu_run_above", "dated_nearby",
 )
 TITLE_NAMES = (*SHAPE_NAMES, *EXTRA_NAMES)
 EXTRA_FEATURES = len(EXTRA_NAMES)
@@ -47,17 +55,21 @@ _DATED = frozenset({BlockKind.BYLINE, BlockKind.DATELINE, BlockKind.PAGE_CLOCK})
 
 
 @functools.lru_cache(maxsize=8)
-def load_title_model(model_dir: str | None = None) -> Mlp:
+def load_title_model(model_dir: str | None = None) -> Forest:
     """The shipped ranker (or the one of the same name in `model_dir`), read once."""
-    return mlp_from_arrays(load_arrays("cleaner.text", MODEL_FILE, SCHEMA, model_dir), "title")
+    return Forest.from_arrays(load_arrays("cleaner.text", MODEL_FILE, SCHEMA, model_dir), "title")
 
 
 def title_candidates(lines: tuple[Line, ...], start: int) -> list[int]:
     """Indexes of headline-shaped lines above the article, nearest first."""
-    return [
-        index for index in range(start - 1, max(start - TITLE_LOOKBACK, 0) - 1, -1)
-        if MIN_TITLE_WORDS <= lines[index].words <= MAX_TITLE_WORDS
-    ]
+    above = range(start - 1, max(start - TITLE_LOOKBACK, 0) - 1, -1)
+    # The article's own first lines: a classifier that takes the headline for body
+    # still leaves it where the ranker looks.
+    # Only heading-shaped ones: prose is never taken from the article's start.
+    inside = [index for index in range(start, min(start + TITLE_LOOKAHEAD, len(lines)))
+              if _heading_shaped(lines[index])]
+    return [index for index in (*above, *inside)
+            if MIN_TITLE_WORDS <= lines[index].words <= MAX_TITLE_WORDS]
 
 
 def title_features(
@@ -69,7 +81,12 @@ def title_features(
     heading = [_heading_shaped(lines[index]) for index in candidates]
     repeats = _repeats(lines, candidates)
     overlaps = _body_overlaps(lines, start, candidates)
+    body_lines = [i for i in range(start, len(lines)) if scores[i] >= 0.5]
+    article = _body_overlaps(lines, start, candidates, body_lines)
+    weights = _article_weights(lines, candidates, body_lines)
     best = max(overlaps, default=0.0)
+    top_weight = max(weights, default=0.0) or 1.0
+    longest = max(lines[index].words for index in candidates)
     for rank, index in enumerate(candidates):
         line = lines[index]
         rows[rank, :SHAPE_FEATURES] = own[index, :SHAPE_FEATURES]
@@ -87,8 +104,31 @@ def title_features(
             float(heading[rank]),
             overlaps[rank],
             float(overlaps[rank] == best > 0),
+            article[rank],
+            weights[rank],
+            weights[rank] / top_weight,
+            line.words / longest,
+            _menu_run_above(lines, index) / MENU_RUN,
+            _dated_nearby(lines, index),
         )
     return rows
+
+
+def _menu_run_above(lines: tuple[Line, ...], index: int) -> int:
+    """Short lines right above: a headline follows the menus, a menu entry sits inside them."""
+    run = 0
+    while run < MENU_RUN and index - run - 1 >= 0 and lines[index - run - 1].words <= MENU_WORDS:
+        run += 1
+    return run
+
+
+def _dated_nearby(lines: tuple[Line, ...], index: int) -> float:
+    """1 for a byline or dateline right next to the line, falling off over DATED_REACH."""
+    for distance in range(1, DATED_REACH + 1):
+        for other in (index - distance, index + distance):
+            if 0 <= other < len(lines) and lines[other].detected in _DATED:
+                return 1 - (distance - 1) / DATED_REACH
+    return 0.0
 
 
 def _heading_shaped(line: Line) -> bool:
@@ -108,16 +148,31 @@ def _repeats(lines: tuple[Line, ...], candidates: list[int]) -> list[int]:
     return counts
 
 
-def _body_overlaps(lines: tuple[Line, ...], start: int, candidates: list[int]) -> list[float]:
-    """Share of each candidate's content words that the article's first lines use: a
-    headline names what the story is about, a menu entry or a promo does not."""
-    body = "\n".join(line.text for line in lines[start : start + OVERLAP_LINES])
+def _body_overlaps(lines: tuple[Line, ...], start: int, candidates: list[int],
+                   body_lines: list[int] | None = None) -> list[float]:
+    """Share of each candidate's content words that the article's first lines (or the
+    given body lines) use: a headline names what the story is about, a menu entry or a
+    promo does not."""
+    chosen = body_lines if body_lines is not None else range(start, start + OVERLAP_LINES)
+    body = "\n".join(lines[i].text for i in chosen if i < len(lines))
     vocabulary = set(tokens(body.casefold())) - ALL_STOPWORDS
     overlaps = []
     for index in candidates:
         words = set(tokens(lines[index].text.casefold())) - ALL_STOPWORDS
         overlaps.append(len(words & vocabulary) / len(words) if words else 0.0)
     return overlaps
+
+
+def _article_weights(lines: tuple[Line, ...], candidates: list[int],
+                     body_lines: list[int]) -> list[float]:
+    """How often the article uses each candidate's content words (mean log count): a
+    headline's words are the story's recurring subject."""
+    counts = Counter(tokens("\n".join(lines[i].text for i in body_lines).casefold()))
+    weights = []
+    for index in candidates:
+        words = set(tokens(lines[index].text.casefold())) - ALL_STOPWORDS
+        weights.append(float(np.mean([np.log1p(counts[w]) for w in words])) if words else 0.0)
+    return weights
 
 
 def _neighbour(lines: tuple[Line, ...], own: np.ndarray, index: int) -> tuple[float, ...]:
@@ -130,7 +185,7 @@ def _neighbour(lines: tuple[Line, ...], own: np.ndarray, index: int) -> tuple[fl
 
 def find_title(
     lines: tuple[Line, ...], own: np.ndarray, scores: np.ndarray, start: int,
-    model: Mlp | None = None,
+    model: Forest | None = None,
 ) -> int | None:
     """Index of the title line, or None when no candidate is likely enough."""
     candidates = title_candidates(lines, start)

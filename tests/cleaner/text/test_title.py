@@ -20,7 +20,13 @@ def line(text: str, detected: BlockKind | None = None, *, blank: bool = True) ->
 def test_candidates_are_the_lines_above_the_article_nearest_first() -> None:
     lines = (line("Home"), line("Flood wall holds as river peaks"), line(PROSE))
     assert t.title_candidates(lines, start=2) == [1, 0]
-    assert t.title_candidates(lines, start=0) == []  # nothing above: no title
+    prose_only = (line(PROSE), line(STORY))
+    assert t.title_candidates(prose_only, start=0) == []  # nothing above, prose below
+
+
+def test_a_headline_taken_for_the_articles_first_line_is_a_candidate() -> None:
+    lines = (line("Home"), line("Flood wall holds as river peaks"), line(PROSE))
+    assert t.title_candidates(lines, start=1) == [0, 1]
 
 
 def test_the_headline_above_the_article_is_found() -> None:
