@@ -36,7 +36,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import redis
 from redis.exceptions import NoScriptError
@@ -188,7 +188,8 @@ class RedisIndex:
         """The documents sharing a band with these keys, most shared bands first."""
         self.flush()
         with _as_unavailable():
-            return _pairs(self._lookup("", None, band_keys)[1:])
+            reply = self._lookup("", None, band_keys)
+        return _pairs(reply[1:])
 
     def add(self, doc_id: str, sig: Signature, band_keys: list[str],
             match: Match | None = None) -> None:
@@ -317,9 +318,9 @@ def clusters(client: redis.Redis, settings: WorkerSettings, limit: int | None = 
     named). Read-only."""
     keys = settings.keys
     oldest = int(time.time()) - settings.dedup_window_s
-    page = {"start": 0, "num": limit} if limit is not None else {}
-    originals = [m.decode() for m in
-                 client.zrevrangebyscore(keys.clusters, "+inf", oldest, **page)]
+    newest = cast(list[bytes], client.zrevrangebyscore(
+        keys.clusters, "+inf", oldest, start=None if limit is None else 0, num=limit))
+    originals = [m.decode() for m in newest]
     with client.pipeline(transaction=False) as pipe:
         for original in originals:
             pipe.zrange(keys.cluster(original), 0, -1, withscores=True)
