@@ -16,23 +16,30 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from cleaner.html.sources import JsonObject, PageSources, element_text, jsonld_types
+from cleaner.html.sources import (
+    JsonObject,
+    PageSources,
+    element_text,
+    elements_where,
+    in_body,
+    jsonld_types,
+)
 
 AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "parsely-author",
                "sailthru.author", "byl", "citation_author", "og:article:author")
 _WRITTEN_BY_LABELS = frozenset({"written by", "author", "by", "written by:"})
-# Byline elements in page order; the first one holding a plausible name wins.
-# Each `[@class or @id]` below is implied by the test after it: libxml2 then skips the
-# (many) elements with neither before evaluating five substring tests (-15%, same matches).
-BYLINE_XPATH = (
-    "//*[@rel='author']"
-    "|//body//*[@class or @id][not(self::body or self::article or self::main or self::section)]"
-    "[contains(@class,'author') or contains(@class,'Author') or contains(@class,'byline')"
-    " or contains(@id,'byline') or contains(@class,'username')]"
-)
+# Byline elements in page order (`_is_marked_byline`); the first one holding a plausible
+# name wins. What `//*[@rel='author'] | //body//*[@class or @id][not(self::body or
+# self::article or self::main or self::section)][contains(@class,'author') or
+# contains(@class,'Author') or contains(@class,'byline') or contains(@id,'byline') or
+# contains(@class,'username')]` selects, read lazily (1.3 -> 0.46 ms a page).
+_NOT_BYLINE_TAGS = frozenset({"body", "article", "main", "section"})
+_BYLINE_CLASS_PARTS = ("author", "Author", "byline", "username")
 # Forum software (XenForo, NodeBB, Discourse) names each post's author in an attribute;
 # the first post is the thread's opening one.
 POSTER_XPATH = ("(//body//*[@data-author or @data-username])[1]"
@@ -60,6 +67,8 @@ BYLINE_LABEL_XPATH = (
 )
 # How many byline candidates we look at before giving up: past these it is a comment list.
 MAX_BYLINE_CANDIDATES = 12
+_TEXT_BYLINES = XPath(BYLINE_TEXT_XPATH)
+_LABEL_BYLINES = XPath(BYLINE_LABEL_XPATH)
 # A name is a few words; anything longer is a bio or a sentence.
 MAX_NAME_WORDS = 5
 MAX_NAME_CHARS = 60
@@ -103,10 +112,10 @@ def find_authors(sources: PageSources, tree: HtmlElement, *, story: bool) -> tup
     for candidates in _declared_authors(persons, sources, tree):
         if names := clean_names(candidates, declared=True):
             return names
-    bylines = ((BYLINE_XPATH, BYLINE_TEXT_XPATH, BYLINE_LABEL_XPATH) if story
-               else (BYLINE_XPATH, BYLINE_LABEL_XPATH))
-    for xpath in bylines:
-        if names := _byline_names(tree, xpath):
+    bylines = ((_marked_bylines, _TEXT_BYLINES, _LABEL_BYLINES) if story
+               else (_marked_bylines, _LABEL_BYLINES))
+    for read in bylines:
+        if names := _byline_names(read(tree)):
             return names
     return clean_names(organisations, declared=True)
 
@@ -229,9 +238,25 @@ def _meta_authors(sources: PageSources) -> Iterator[str]:
             return
 
 
-def _byline_names(tree: HtmlElement, xpath: str) -> tuple[str, ...]:
+def _marked_bylines(tree: HtmlElement) -> Iterator[HtmlElement]:
+    return elements_where(tree, _is_marked_byline)
+
+
+def _is_marked_byline(element: HtmlElement, tag: str) -> bool:
+    """rel=author anywhere, or a class or id naming an author or a byline inside <body>."""
+    if element.get("rel") == "author":
+        return True
+    classes, identifier = element.get("class"), element.get("id")
+    if (classes is None and identifier is None) or tag in _NOT_BYLINE_TAGS:
+        return False
+    classes = classes or ""
+    return ((any(part in classes for part in _BYLINE_CLASS_PARTS)
+             or "byline" in (identifier or "")) and in_body(element))
+
+
+def _byline_names(candidates: Iterable[HtmlElement]) -> tuple[str, ...]:
     """The names in the first byline element that holds any (an avatar's is empty)."""
-    for element in tree.xpath(xpath)[:MAX_BYLINE_CANDIDATES]:
+    for element in islice(candidates, MAX_BYLINE_CANDIDATES):
         text = element_text(element)
         if len(text) <= 2 * MAX_NAME_CHARS and (names := clean_names([text])):
             return names

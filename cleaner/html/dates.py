@@ -18,10 +18,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
+from itertools import islice
 
 from lxml.html import HtmlElement
 
-from cleaner.html.sources import ARTICLE_TYPES, PageSources, jsonld_types
+from cleaner.html.sources import (
+    ARTICLE_TYPES,
+    PageSources,
+    elements_where,
+    in_body,
+    jsonld_types,
+)
 from cleaner.vocab.dates import MIN_YEAR, find_dates
 
 _PUBLISHED_JSONLD = ("datePublished", "dateCreated", "uploadDate")
@@ -40,14 +47,13 @@ MODIFIED_META = (
     "dcterms.modified", "dc.date.modified", "last-modified", "lastmod",
 )
 # Before this year a "date" on a web page is a product number or an epoch mistake.
-# Elements whose class or id says they hold a date, in page order (`[@class or @id]` first:
-# implied by the tests after it, it turns most elements away before eight substring tests).
-DATED_ELEMENT_XPATH = (
-    "//body//*[@class or @id][not(self::script or self::style)]"
-    "[contains(@class,'date') or contains(@class,'Date')"
-    " or contains(@class,'publish') or contains(@class,'posted') or contains(@class,'byline')"
-    " or contains(@class,'meta') or contains(@class,'time') or contains(@id,'date')]"
-)
+# Elements whose class or id says they hold a date, in page order (`_is_dated_element`):
+# what `//body//*[@class or @id][not(self::script or self::style)][contains(@class,'date')
+# or contains(@class,'Date') or contains(@class,'publish') or contains(@class,'posted') or
+# contains(@class,'byline') or contains(@class,'meta') or contains(@class,'time') or
+# contains(@id,'date')]` selects, read lazily up to the first date.
+_DATE_CLASS_PARTS = ("date", "Date", "publish", "posted", "byline", "meta", "time")
+_NOT_DATED_TAGS = frozenset({"script", "style"})
 MAX_DATED_ELEMENTS = 20  # past the first few, these are comment or teaser dates
 MAX_DATED_TEXT = 200  # a date label is short; a long element is a container
 # The byline sits within the first text nodes after the headline; later dates are the body's.
@@ -138,9 +144,17 @@ def _url_date(sources: PageSources, today: date) -> str | None:
 
 def _dated_element(tree: HtmlElement, today: date) -> str | None:
     """The first date written in an element whose class names a date ("post-date", "meta")."""
-    texts = (" ".join(element.itertext())
-             for element in tree.xpath(DATED_ELEMENT_XPATH)[:MAX_DATED_ELEMENTS])
-    return _first_written_date(texts, today)
+    elements = islice(elements_where(tree, _is_dated_element), MAX_DATED_ELEMENTS)
+    return _first_written_date((" ".join(element.itertext()) for element in elements), today)
+
+
+def _is_dated_element(element: HtmlElement, tag: str) -> bool:
+    classes, identifier = element.get("class"), element.get("id")
+    if (classes is None and identifier is None) or tag in _NOT_DATED_TAGS:
+        return False
+    classes = classes or ""
+    return ((any(part in classes for part in _DATE_CLASS_PARTS)
+             or "date" in (identifier or "")) and in_body(element))
 
 
 def _after_headline(tree: HtmlElement, today: date) -> str | None:

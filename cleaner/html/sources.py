@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +95,23 @@ def jsonld_types(obj: JsonObject) -> set[str]:
     kind = obj.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
     return {k.lower() for k in kinds if isinstance(k, str)}
+
+
+def elements_where(
+    tree: HtmlElement, wanted: Callable[[HtmlElement, str], bool]
+) -> Iterator[HtmlElement]:
+    """The elements `wanted(element, tag)` accepts, in document order, lazily: callers that
+    stop at the first good candidate skip the rest of the walk, where an XPath (whose
+    attribute tests each copy the attribute's text) evaluates every element first."""
+    for element in tree.iter():
+        tag = element.tag
+        if isinstance(tag, str) and wanted(element, tag):
+            yield element
+
+
+def in_body(element: HtmlElement) -> bool:
+    """Whether the element sits inside <body> (XPath's `//body//*`)."""
+    return next(element.iterancestors("body"), None) is not None
 
 
 def element_text(element: HtmlElement) -> str:
