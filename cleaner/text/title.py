@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -40,6 +41,7 @@ MIN_REPEAT_CHARS = 8
 MENU_RUN = 10  # short lines counted above a candidate
 MENU_WORDS = 3  # a line this short is a menu entry, a tag or a button
 DATED_REACH = 6  # lines within which a byline or dateline marks the headline's zone
+BODY_SCORE = 0.5  # lines the line model scores this high are the article's
 OVERLAP_LINES = 30  # the article's first lines, whose words a headline shares
 EXTRA_NAMES: tuple[str, ...] = (
     "distance", "rank", "line_score", "undetected", "nearest", "first_line",
@@ -80,10 +82,8 @@ def title_features(
     rows = np.zeros((len(candidates), SHAPE_FEATURES + EXTRA_FEATURES), dtype=np.float32)
     heading = [_heading_shaped(lines[index]) for index in candidates]
     repeats = _repeats(lines, candidates)
-    overlaps = _body_overlaps(lines, start, candidates)
-    body_lines = [i for i in range(start, len(lines)) if scores[i] >= 0.5]
-    article = _body_overlaps(lines, start, candidates, body_lines)
-    weights = _article_weights(lines, candidates, body_lines)
+    use = _word_use(lines, scores, start, candidates)
+    overlaps, weights = use.lead_share, use.article_weight
     best = max(overlaps, default=0.0)
     top_weight = max(weights, default=0.0) or 1.0
     longest = max(lines[index].words for index in candidates)
@@ -104,7 +104,7 @@ def title_features(
             float(heading[rank]),
             overlaps[rank],
             float(overlaps[rank] == best > 0),
-            article[rank],
+            use.article_share[rank],
             weights[rank],
             weights[rank] / top_weight,
             line.words / longest,
@@ -148,31 +148,33 @@ def _repeats(lines: tuple[Line, ...], candidates: list[int]) -> list[int]:
     return counts
 
 
-def _body_overlaps(lines: tuple[Line, ...], start: int, candidates: list[int],
-                   body_lines: list[int] | None = None) -> list[float]:
-    """Share of each candidate's content words that the article's first lines (or the
-    given body lines) use: a headline names what the story is about, a menu entry or a
-    promo does not."""
-    chosen = body_lines if body_lines is not None else range(start, start + OVERLAP_LINES)
-    body = "\n".join(lines[i].text for i in chosen if i < len(lines))
-    vocabulary = set(tokens(body.casefold())) - ALL_STOPWORDS
-    overlaps = []
-    for index in candidates:
-        words = set(tokens(lines[index].text.casefold())) - ALL_STOPWORDS
-        overlaps.append(len(words & vocabulary) / len(words) if words else 0.0)
-    return overlaps
+@dataclass(frozen=True, slots=True)
+class WordUse:
+    """How the article uses each candidate's content words: a headline names what the
+    story is about and its words recur there; a menu entry or a promo's do not."""
+
+    lead_share: list[float]  # share of its words in the article's first OVERLAP_LINES lines
+    article_share: list[float]  # share of its words in the body lines (score >= 0.5)
+    article_weight: list[float]  # mean log count of its words in those body lines
 
 
-def _article_weights(lines: tuple[Line, ...], candidates: list[int],
-                     body_lines: list[int]) -> list[float]:
-    """How often the article uses each candidate's content words (mean log count): a
-    headline's words are the story's recurring subject."""
-    counts = Counter(tokens("\n".join(lines[i].text for i in body_lines).casefold()))
-    weights = []
+def _word_use(lines: tuple[Line, ...], scores: np.ndarray, start: int,
+              candidates: list[int]) -> WordUse:
+    line_words = {i: tokens(lines[i].text.casefold()) for i in range(start, len(lines))
+                  if i < start + OVERLAP_LINES or scores[i] >= BODY_SCORE}
+    lead = {w for i in range(start, min(start + OVERLAP_LINES, len(lines)))
+            for w in line_words[i]}
+    counts = Counter(w for i, words in line_words.items() if scores[i] >= BODY_SCORE
+                     for w in words)
+    use = WordUse([], [], [])
     for index in candidates:
         words = set(tokens(lines[index].text.casefold())) - ALL_STOPWORDS
-        weights.append(float(np.mean([np.log1p(counts[w]) for w in words])) if words else 0.0)
-    return weights
+        share = len(words) or 1
+        use.lead_share.append(len(words & lead) / share)
+        use.article_share.append(sum(counts[w] > 0 for w in words) / share)
+        use.article_weight.append(
+            float(np.mean([np.log1p(counts[w]) for w in words])) if words else 0.0)
+    return use
 
 
 def _neighbour(lines: tuple[Line, ...], own: np.ndarray, index: int) -> tuple[float, ...]:
