@@ -52,7 +52,7 @@ MODIFIED_META = (
 # or contains(@class,'Date') or contains(@class,'publish') or contains(@class,'posted') or
 # contains(@class,'byline') or contains(@class,'meta') or contains(@class,'time') or
 # contains(@id,'date')]` selects, read lazily up to the first date.
-_DATE_CLASS_PARTS = ("date", "Date", "publish", "posted", "byline", "meta", "time")
+_DATE_CLASS = re.compile("date|Date|publish|posted|byline|meta|time")
 _NOT_DATED_TAGS = frozenset({"script", "style"})
 MAX_DATED_ELEMENTS = 20  # past the first few, these are comment or teaser dates
 MAX_DATED_TEXT = 200  # a date label is short; a long element is a container
@@ -153,8 +153,8 @@ def _is_dated_element(element: HtmlElement, tag: str) -> bool:
     if (classes is None and identifier is None) or tag in _NOT_DATED_TAGS:
         return False
     classes = classes or ""
-    return ((any(part in classes for part in _DATE_CLASS_PARTS)
-             or "date" in (identifier or "")) and in_body(element))
+    return ((_DATE_CLASS.search(classes) is not None or "date" in (identifier or ""))
+            and in_body(element))
 
 
 def _after_headline(tree: HtmlElement, today: date) -> str | None:
