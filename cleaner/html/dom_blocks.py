@@ -220,6 +220,7 @@ def dom_blocks(root: _Element) -> DomBlocks:
     """The blocks of the tree under `root` (usually the <html> element), in document order."""
     walk = _Walk()
     walker = iterwalk(root, events=("start", "end"))
+    open_element, close_element, add = walk.open, walk.close, walk.add  # looked up once
     for event, element in walker:
         tag = element.tag
         skipped = not isinstance(tag, str) or tag in SKIP_TAGS
@@ -227,12 +228,13 @@ def dom_blocks(root: _Element) -> DomBlocks:
             if skipped:
                 walker.skip_subtree()  # its end event still comes, for the tail
             else:
-                walk.open(element, tag)
+                open_element(element, tag)
             continue
         if not skipped:
-            walk.close(tag)
-        if element.tail and element is not root:
-            walk.add(element.tail)
+            close_element(tag)
+        tail = element.tail  # read once: each read decodes the text anew
+        if tail and element is not root:
+            add(tail)
     walk.flush()
     return walk.out
 
@@ -267,8 +269,9 @@ class _Walk:
             self.links += 1
         elif tag in _CELL_TAGS:
             self.parts.append(_CELL_MARK)
-        if element.text:
-            self.add(element.text)
+        text = element.text
+        if text:
+            self.add(text)
 
     def close(self, tag: str) -> None:
         if self.parts and tag in BLOCK_TAGS:

@@ -55,6 +55,7 @@ def detected_kind(text: str) -> BlockKind | None:
     return detect(text)
 
 
+@functools.lru_cache(maxsize=4096)  # a page's blocks share a few hundred masks
 def markup_kind(bits: int) -> BlockKind | None:
     for bit, kind in _MARKUP_KINDS:
         if bits & bit:
