@@ -5,11 +5,11 @@ The library computes the signature (`cleaner.dedup`, the document's `minhash`) a
 match (`best_match`); this module keeps the LSH buckets and signatures in Redis, in keys of our
 own (docs/service.md "Near-duplicates" lists them with their memory per document):
 
-    <prefix>:lsh:<period>:<bucket>  hash: band key's rest -> the first job id with it in the
-                                    period; bucket = the band's number and 3 hex digits of its
-                                    key (4,096 hashes per band and period, each small enough
-                                    for Redis's compact encoding); lives until its period has
-                                    left the window
+    <prefix>:lsh:<period>:<bucket>  hash: the band key's next FIELD_CHARS digits -> the first
+                                    job id with it in the period; bucket = the band's number
+                                    and 3 hex digits of its key (4,096 hashes per band and
+                                    period, each small enough for Redis's compact encoding);
+                                    lives until its period has left the window
     <prefix>:sig:<job id>           string: the signature (its `encode()` form without the
                                     base64: SIG_BYTES), then "<similarity>
                                     <original>" if the job is a near-copy (the decision, for a
@@ -61,9 +61,9 @@ def from_bytes(raw: bytes) -> Signature:
 SIG_BYTES = len(to_bytes(signature("")))
 PERIODS = 4  # per window: band hashes outlive the window by at most a quarter of it
 BUCKET_CHARS = 5  # of a band key ("07" + 16 hex digits): its band and 3 hex digits
-# The next digits name it within its hash: 8 (32 bits) tell apart a hash's at most ~512
-# fields with a chance of 1 in 8 million per lookup, and a clash only adds a candidate
-# (the signatures decide). The 5 digits left out save 5 bytes a band, 320 a document.
+# The next digits name it within its hash: 8 (32 bits) mistake one of a hash's at most
+# ~512 fields for another once in 8 million bands looked up, and a clash only adds a
+# candidate (the signatures decide). The 5 digits left out save 5 bytes a band, 320 a document.
 FIELD_CHARS = 8
 MAX_CANDIDATES = 32  # signatures read per lookup, the ids sharing the most bands first
 
