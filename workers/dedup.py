@@ -31,7 +31,6 @@ back and writes nothing, so it never names itself nor a document indexed after i
 
 from __future__ import annotations
 
-import base64
 import logging
 import time
 from collections.abc import Iterable
@@ -41,7 +40,7 @@ from typing import Any, cast
 import redis
 from redis.exceptions import NoScriptError
 
-from cleaner.dedup import DEFAULT_THRESHOLD, Match, Signature, best_match, signature
+from cleaner.dedup import DEFAULT_THRESHOLD, Match, Signature, best_match
 from workers.messages import CleanedMessage
 from workers.publisher import RedisUnavailable, _as_unavailable, describe_redis_error
 from workers.settings import WorkerSettings
@@ -49,16 +48,8 @@ from workers.settings import WorkerSettings
 log = logging.getLogger(__name__)
 
 
-def to_bytes(sig: Signature) -> bytes:
-    """What a record holds: the document's `minhash` without its base64 (a quarter smaller)."""
-    return base64.b64decode(sig.encode())
-
-
-def from_bytes(raw: bytes) -> Signature:
-    return Signature.decode(base64.b64encode(raw).decode("ascii"))
-
-
-SIG_BYTES = len(to_bytes(signature("")))
+# What a record holds first: the document's `minhash` without its base64 (a quarter smaller).
+SIG_BYTES = Signature.BYTES
 PERIODS = 4  # per window: band hashes outlive the window by at most a quarter of it
 BUCKET_CHARS = 5  # of a band key ("07" + 16 hex digits): its band and 3 hex digits
 # The next digits name it within its hash: 8 (32 bits) mistake one of a hash's at most
@@ -209,7 +200,7 @@ class RedisIndex:
                     match: Match | None) -> list[Any]:
         """The write script's KEYS then ARGV (see _WRITE_LUA)."""
         keys, now = self._keys, int(time.time())
-        record = to_bytes(sig)
+        record = sig.to_bytes()
         similarity = ""
         if match is not None:
             record += f"{match.similarity!r} {match.duplicate_of}".encode()
@@ -222,7 +213,7 @@ class RedisIndex:
 
     def _lookup(self, job_id: str, sig: Signature | None, band_keys: list[str]) -> list[Any]:
         keys, now = self._keys, int(time.time())
-        own = to_bytes(sig) if sig is not None else b""
+        own = sig.to_bytes() if sig is not None else b""
         first, last = (now - self.window_s) // self._period_s, now // self._period_s
         reply = self._read(keys=[keys.signature(job_id)], args=[
             own, SIG_BYTES, keys.signature(""), MAX_CANDIDATES, keys.lsh(""), first, last,
@@ -281,7 +272,7 @@ class _Write:
 
 
 def _pairs(flat: list[bytes]) -> list[tuple[str, Signature]]:
-    return [(flat[n].decode(), from_bytes(flat[n + 1])) for n in range(0, len(flat), 2)]
+    return [(flat[n].decode(), Signature.from_bytes(flat[n + 1])) for n in range(0, len(flat), 2)]
 
 
 def with_duplicate(message: CleanedMessage, index: RedisIndex) -> CleanedMessage:
