@@ -60,7 +60,8 @@ class Forest:
         row_start = (np.arange(n, dtype=np.intp) * (layout.width + 1))[:, None]
         node = np.broadcast_to(layout.roots, (n, len(layout.roots)))
         for _ in range(self.depth):
-            went_right = flat[row_start + layout.feature[node]] > layout.threshold[node]
+            # not (value <= threshold): a NaN goes right, as in the float64 arrays
+            went_right = ~(flat[row_start + layout.feature[node]] <= layout.threshold[node])
             node = layout.left[node] + went_right
         logits = layout.value[node].sum(axis=1)
         return (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).astype(np.float32)

@@ -41,3 +41,29 @@ def test_a_lightgbm_booster_converts_exactly() -> None:
     y = (x[:, 0] + x[:, 1] * x[:, 2] > 0.8).astype(int)
     booster = lightgbm.train(PARAMS | {"num_threads": 1}, lightgbm.Dataset(x, y), 30)
     assert np.allclose(to_forest(booster)(x), booster.predict(x), atol=1e-6)
+
+
+def _reference(forest: Forest, x: np.ndarray) -> np.ndarray:
+    """The float64 arrays walked as they ship: left when value <= threshold, else right."""
+    node = np.broadcast_to(forest.roots, (len(x), len(forest.roots))).copy()
+    rows = np.arange(len(x))[:, None]
+    for _ in range(forest.depth):
+        go_left = x[rows, forest.feature[node]] <= forest.threshold[node]
+        node = np.where(go_left, forest.left[node], forest.right[node])
+    logits = forest.value[node].sum(axis=1)
+    return (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).astype(np.float32)
+
+
+def test_the_evaluation_layout_reaches_the_same_leaves() -> None:
+    """Thresholds between two float32 values, values equal to them or a float32 step
+    above, and NaN (which goes right) take the same branches as the float64 arrays."""
+    threshold = np.float64(np.float32(0.3)) + 1e-9  # no float32 is exactly this
+    forest = Forest(
+        roots=np.array([0, 5]), feature=np.array([1, 0, 0, 0, 0, 2, 0, 0]),
+        threshold=np.array([threshold, 0.25, np.inf, np.inf, np.inf, -1.5, np.inf, np.inf]),
+        left=np.array([1, 3, 2, 3, 4, 6, 6, 7]), right=np.array([2, 4, 2, 3, 4, 7, 6, 7]),
+        value=np.array([0.0, 0.0, 0.7, -0.4, 0.2, 0.0, -1.0, 1.0]), depth=2)
+    step = np.nextafter(np.float32(0.3), np.float32(1))
+    x = np.array([[0.1, 0.3, -1.5], [0.3, step, -1.4], [np.nan, 0.3, np.nan],
+                  [0.25, np.nan, -2.0], [0.26, 0.29, 0.0]], dtype=np.float32)
+    assert np.array_equal(forest(x), _reference(forest, x))
