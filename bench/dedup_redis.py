@@ -97,6 +97,21 @@ def run(docs: list[int], jobs: int) -> list[str]:
     return lines
 
 
+def on_documents(signatures: list[Signature]) -> list[str]:
+    """Index real documents' signatures, in order, as the workers would: requests and bytes
+    sent per job, Redis memory per document, Redis's and the worker's time per job."""
+    with tempfile.TemporaryDirectory() as tmp, \
+            EmbeddedRedis.start(Path(tmp), maxmemory="4gb") as server:
+        pool = redis.ConnectionPool(port=server.port, connection_class=CountingConnection)
+        client = redis.Redis(connection_pool=pool)
+        index = RedisIndex(client, WorkerSettings(redis_url=server.url))
+        before = int(client.info("memory")["used_memory"])
+        lines = _cost(client, index, "job", signatures.__getitem__, len(signatures))
+        used = int(client.info("memory")["used_memory"]) - before
+    return [*lines, f"job: Redis memory per document {used / len(signatures):.0f} bytes "
+            f"(at {len(signatures)} documents)"]
+
+
 def _cost(client: redis.Redis, index: RedisIndex, kind: str,
           make: Callable[[int], Signature], jobs: int) -> list[str]:
     signatures = [make(n) for n in range(jobs)]

@@ -20,12 +20,11 @@ Printed, one figure a line:
 - the same recall and false-pair rate with Jaccard in place of containment;
 - `ms per document`: `signature()` on the cleaned bodies, beside `clean()`'s own time per
   document (measured when the bodies were cleaned, signature included);
-- `Redis round trips per job` and `bytes per job`, from the service's layout
-  (workers/dedup.py, not measured here): a read script and a write script per new job; the
-  payload is the signature record (Signature.BYTES) and BANDS band fields (FIELD_CHARS hex
-  digits of the band key past its bucket name -> a 32-character job id); Redis's own
-  overhead comes on top
-  (docs/service.md measures it).
+- `Redis job: ...`: these documents' signatures indexed, in order, by the index the workers
+  run (`workers.dedup.RedisIndex`) on an embedded Redis (`bench/dedup_redis.on_documents`):
+  requests and bytes sent per job, Redis's and the worker's time per job, and Redis
+  memory per document at that index size (`--no-redis` skips it; bench/dedup_redis.py
+  measures larger indexes).
 
 `--sweep` prints threshold -> recall, false-pair rate; `--compare-datasketch` times
 datasketch's MinHash on the same shingles (if installed; not a dependency). Cleaned bodies
@@ -74,6 +73,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import markdown_dumps
+from dedup_redis import on_documents
 
 from cleaner.api import clean, warm_up
 from cleaner.bench import dataset_files, page_id, read_page
@@ -91,18 +91,11 @@ from cleaner.models import CleanedDocument
 from cleaner.options import DEFAULT_OPTIONS
 from cleaner.threads import use_one_blas_thread
 from cleaner.vocab.script import TOKEN
-from workers.dedup import FIELD_CHARS
 
 SETS = ("aeb", "wcxb-dev", "dragnet")
 FORMS = ("html", "text", "markdown")
 PAIR_KINDS = (("html", "text"), ("html", "markdown"), ("text", "markdown"))
 OPTIONS = replace(DEFAULT_OPTIONS, include_removed=False)
-# The service's index (workers/dedup.py): a record per job (the signature's bytes) and, per
-# band, a field in a bucket hash (the band key past its 5-character bucket name -> the job
-# id); two Lua scripts per new job, one round trip each.
-ROUND_TRIPS = 2
-JOB_ID_BYTES = 32  # workers' derived job ids are 32 hex characters
-BAND_FIELD_BYTES = FIELD_CHARS + JOB_ID_BYTES  # the band key's next hex digits -> the job id
 SWEEP = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8)
 ROW_CHUNK = 48  # rows of the signature matrix compared at once (memory: chunk x n x NUM_PERM)
 
@@ -125,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=Path("/work/cache/dedup"))
     ap.add_argument("--jobs", type=int, default=2, help="cleaning processes (default 2)")
     ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    ap.add_argument("--no-redis", action="store_true",
+                    help="skip indexing the documents in an embedded Redis")
     ap.add_argument("--sweep", action="store_true", help="also print threshold -> figures")
     ap.add_argument("--compare-datasketch", action="store_true",
                     help="also time datasketch's MinHash on the same shingles (if installed)")
@@ -211,11 +206,9 @@ def report(args: argparse.Namespace, bodies: list[Body], kept: list[Body],
     clean_ms = 1000 * sum(b.seconds for b in bodies) / len(bodies)
     print(f"ms per document {signature_ms:.2f} (signature(); clean() takes {clean_ms:.1f} "
           f"with it, {100 * signature_ms / clean_ms:.1f}%)")
-    print(f"Redis round trips per job {ROUND_TRIPS} (workers/dedup.py: one read script, one "
-          "write script)")
-    print(f"bytes per job {bytes_per_job()} (payload: the {Signature.BYTES}-byte signature "
-          f"record and {BANDS} band fields of {FIELD_CHARS} characters -> a {JOB_ID_BYTES}-byte "
-          "job id; Redis's own overhead on top, docs/service.md)")
+    if not args.no_redis:  # the service's index, on a real Redis, fed these documents
+        for line in on_documents(computed):
+            print(f"Redis {line}")
     if args.sweep:
         sweep(true, close, distinct)
     worst(kept, true, close, t)
@@ -251,9 +244,6 @@ def worst(kept: list[Body], true: Pairs, close: Pairs, threshold: float, shown: 
         print(f"false {a.page} {a.form} ~ {b.page} {b.form} {close.similarity[n]:.3f}: "
               f"{(a.text or '')[:60]!r} / {(b.text or '')[:60]!r}", file=sys.stderr)
 
-
-def bytes_per_job() -> int:
-    return Signature.BYTES + BANDS * BAND_FIELD_BYTES
 
 
 # ------------------------------------------------------------------ pairs
