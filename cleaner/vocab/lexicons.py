@@ -204,6 +204,18 @@ BYLINE_PREFIX = re.compile(
     r"^(?i:(?:written |posted |words |reported |text |story )?by|par|von|por|di|door|texte|"
     r"texto|text|auteur|autor|author|reporter|redacción)\s*:?\s+(?=[A-ZÀ-Ý@])"
 )
+# Where a byline is a label inside a line, not "By ..." at its start (Chinese, Japanese,
+# Korean, Russian, Arabic): "作者：X", "本报记者 X", "X/文", "著者 X", "Автор: X", "بقلم X".
+# The labels are the ones these languages' news and blogs use; an editor's label counts,
+# as the annotated Chinese pages count it.
+AUTHOR_LABEL = re.compile(
+    r"(?:作者|记者|記者|撰文|撰稿|责任编辑|責任編輯|编辑|編輯|责编|著者|筆者|글쓴이|작성자|"
+    r"(?i:автор|автор текста)|بقلم|كتب)\s*[：:／/]?\s*"
+    r"(?P<name>[\u4e00-\u9fff\u3400-\u4dbf·]{2,4}?(?=[\s/／（()）|,，。、]|$|报道|摄|文)"
+    r"|[\uac00-\ud7a3]{2,4}(?=[\s/,]|$)"
+    r"|[A-Za-zА-Яа-яЁё\u0600-\u06ff@][\w.@-]*(?: [A-ZА-Я\u0600-\u06ff][\w.-]*){0,2})"
+)
+MAX_LABELLED_BYLINE_CHARS = 60  # longer lines are prose that mentions a reporter
 DATE_FILLERS = frozenset(
     """
     published updated posted on at le am um el il the last modified mis à jour publié
