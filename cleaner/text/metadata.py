@@ -19,8 +19,7 @@ from cleaner.text.revise import Revision
 from cleaner.text.segment import Line
 from cleaner.text.title import find_title
 from cleaner.vocab.dates import find_dates, strip_dates
-from cleaner.vocab.detectors import BYLINE_PREFIX, bio_name, name_words
-from cleaner.vocab.lexicons import AUTHOR_LABEL, MAX_LABELLED_BYLINE_CHARS
+from cleaner.vocab.detectors import BYLINE_PREFIX, bio_name, labelled_author, name_words
 from cleaner.vocab.script import PARAGRAPH_ENDS
 from cleaner.vocab.trees import Forest
 
@@ -141,14 +140,6 @@ def _authors(lines: tuple[Line, ...], zone: list[int]) -> tuple[str, ...]:
         if name := labelled_author(lines[index].text):
             return (name,)
     return ()
-
-
-def labelled_author(text: str) -> str | None:
-    """The name after an author label inside a short line ("本报记者 葛灵丹", "作者：X")."""
-    if len(text) > MAX_LABELLED_BYLINE_CHARS:
-        return None
-    found = AUTHOR_LABEL.search(text)
-    return found.group("name") if found else None
 
 
 def _name_beside(lines: tuple[Line, ...], index: int) -> str | None:

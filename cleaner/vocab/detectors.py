@@ -23,6 +23,7 @@ from cleaner.models import BlockKind
 from cleaner.vocab.dates import TIME_OF_DAY, FoundDate, find_dates, strip_dates
 from cleaner.vocab.lexicons import (
     AGE,
+    AUTHOR_LABEL,
     BIO_LABELS,
     BIO_SENTENCE,
     BYLINE_PREFIX,
@@ -37,6 +38,7 @@ from cleaner.vocab.lexicons import (
     FOOTER_LABELS,
     FOOTER_PATTERNS,
     IMAGE_FILE_NAME,
+    MAX_LABELLED_BYLINE_CHARS,
     NAV_LABELS,
     NEWSLETTER_PATTERNS,
     READING_TIME_PATTERNS,
@@ -242,6 +244,14 @@ MAX_UNSPACED_LABEL_CHARS = 8  # the longest Chinese or Japanese label we list
 MAX_UNSPACED_LABEL_LINE = 20
 _LABEL_END = " :：·|-"
 MAX_NAME_WORDS = 5  # "Jean-Noël de La Fontaine Dupont" is about the longest name we expect
+
+
+def labelled_author(text: str) -> str | None:
+    """The name after an author label inside a short line ("本报记者 葛灵丹", "作者：X")."""
+    if len(text) > MAX_LABELLED_BYLINE_CHARS:
+        return None
+    found = AUTHOR_LABEL.search(text)
+    return found.group("name") if found else None
 
 
 def name_words(text: str, dates: list[FoundDate] | None = None) -> list[str]:

@@ -50,13 +50,3 @@ def test_a_name_line_beside_a_date_is_the_author() -> None:
     lines = (line("Jane Doe"), line("September 4, 2025", BlockKind.DATELINE), line(PROSE))
     assert m._authors(lines, zone=[1, 0]) == ("Jane Doe",)
 
-
-def test_an_author_label_inside_a_line_names_the_author() -> None:
-    """Chinese, Japanese, Korean, Russian and Arabic bylines are labels, not "By ..."."""
-    assert m.labelled_author("□ 本报记者 葛灵丹") == "葛灵丹"
-    assert m.labelled_author("顶端新闻·河南商报记者马俊峰/文受访者供图") == "马俊峰"
-    assert m.labelled_author("2015-11-05 阅读：8169 来源:转载 作者:孙仲旻") == "孙仲旻"
-    assert m.labelled_author("新京报记者 彭冲 山东冠县报道") == "彭冲"
-    assert m.labelled_author("Автор: Иван Петров") == "Иван Петров"
-    assert m.labelled_author("记者从省工信厅获悉，今年全省新增绿色工厂") is None  # prose
-    assert m.labelled_author("作者：" + "长" * 70) is None  # a line this long is prose

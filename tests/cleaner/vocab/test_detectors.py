@@ -206,3 +206,14 @@ def test_prose_in_other_languages_is_left_alone(line: str) -> None:
 ])
 def test_datelines_in_other_scripts(line: str, kind: BlockKind) -> None:
     assert d.detect(line) is kind
+
+
+def test_an_author_label_inside_a_line_names_the_author() -> None:
+    """Chinese, Japanese, Korean, Russian and Arabic bylines are labels, not "By ..."."""
+    assert d.labelled_author("□ 本报记者 葛灵丹") == "葛灵丹"
+    assert d.labelled_author("顶端新闻·河南商报记者马俊峰/文受访者供图") == "马俊峰"
+    assert d.labelled_author("2015-11-05 阅读：8169 来源:转载 作者:孙仲旻") == "孙仲旻"
+    assert d.labelled_author("新京报记者 彭冲 山东冠县报道") == "彭冲"
+    assert d.labelled_author("Автор: Иван Петров") == "Иван Петров"
+    assert d.labelled_author("记者从省工信厅获悉，今年全省新增绿色工厂") is None  # prose
+    assert d.labelled_author("作者：" + "长" * 70) is None  # a line this long is prose
