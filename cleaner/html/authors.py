@@ -26,8 +26,8 @@ from cleaner.html.sources import (
     PageSources,
     element_text,
     elements_where,
-    in_body,
     jsonld_types,
+    marked_in_body,
 )
 
 AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "parsely-author",
@@ -244,14 +244,8 @@ def _marked_bylines(tree: HtmlElement) -> Iterator[HtmlElement]:
 
 def _is_marked_byline(element: HtmlElement, tag: str) -> bool:
     """rel=author anywhere, or a class or id naming an author or a byline inside <body>."""
-    if element.get("rel") == "author":
-        return True
-    classes, identifier = element.get("class"), element.get("id")
-    if (classes is None and identifier is None) or tag in _NOT_BYLINE_TAGS:
-        return False
-    classes = classes or ""
-    return ((_BYLINE_CLASS.search(classes) is not None or "byline" in (identifier or ""))
-            and in_body(element))
+    return element.get("rel") == "author" or marked_in_body(
+        element, tag, _BYLINE_CLASS, "byline", _NOT_BYLINE_TAGS)
 
 
 def _byline_names(candidates: Iterable[HtmlElement]) -> tuple[str, ...]:

@@ -26,8 +26,8 @@ from cleaner.html.sources import (
     ARTICLE_TYPES,
     PageSources,
     elements_where,
-    in_body,
     jsonld_types,
+    marked_in_body,
 )
 from cleaner.vocab.dates import MIN_YEAR, find_dates
 
@@ -149,12 +149,7 @@ def _dated_element(tree: HtmlElement, today: date) -> str | None:
 
 
 def _is_dated_element(element: HtmlElement, tag: str) -> bool:
-    classes, identifier = element.get("class"), element.get("id")
-    if (classes is None and identifier is None) or tag in _NOT_DATED_TAGS:
-        return False
-    classes = classes or ""
-    return ((_DATE_CLASS.search(classes) is not None or "date" in (identifier or ""))
-            and in_body(element))
+    return marked_in_body(element, tag, _DATE_CLASS, "date", _NOT_DATED_TAGS)
 
 
 def _after_headline(tree: HtmlElement, today: date) -> str | None:

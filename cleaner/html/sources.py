@@ -123,6 +123,17 @@ def elements_where(
             yield element
 
 
+def marked_in_body(element: HtmlElement, tag: str, class_words: re.Pattern[str], id_word: str,
+                   skip_tags: frozenset[str]) -> bool:
+    """An element inside <body> whose class matches `class_words` or whose id holds
+    `id_word` (a byline, a date), tested cheapest first: most elements have neither."""
+    classes, identifier = element.get("class"), element.get("id")
+    if (classes is None and identifier is None) or tag in skip_tags:
+        return False
+    return ((class_words.search(classes or "") is not None or id_word in (identifier or ""))
+            and in_body(element))
+
+
 def in_body(element: HtmlElement) -> bool:
     """Whether the element sits inside <body> (XPath's `//body//*`)."""
     return next(element.iterancestors("body"), None) is not None
