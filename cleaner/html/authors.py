@@ -24,11 +24,13 @@ from lxml.html import HtmlElement
 from cleaner.html.sources import (
     JsonObject,
     PageSources,
+    document_elements,
     element_text,
     elements_where,
     jsonld_types,
     marked_in_body,
 )
+from cleaner.vocab.detectors import labelled_author
 
 AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "parsely-author",
                "sailthru.author", "byl", "citation_author", "og:article:author")
@@ -117,7 +119,19 @@ def find_authors(sources: PageSources, tree: HtmlElement, *, story: bool) -> tup
     for read in bylines:
         if names := _byline_names(read(tree)):
             return names
+    if story and (name := _labelled_author(tree)):
+        return (name,)
     return clean_names(organisations, declared=True)
+
+
+def _labelled_author(tree: HtmlElement) -> str | None:
+    """A name after an author label in an element's own text, where bylines are labels
+    ("本报记者 葛灵丹", "作者：X", "Автор: X"): the text mode's detector, on the markup."""
+    for element in document_elements(tree):
+        if isinstance(element.tag, str) and element.text and (
+                name := labelled_author(element.text.strip())):
+            return name
+    return None
 
 
 def _declared_authors(

@@ -76,6 +76,12 @@ def test_text_byline_without_markup() -> None:
     assert _authors(body="<h1>Title</h1><p>By Jane Doe</p><p>Body text.</p>") == ("Jane Doe",)
 
 
+def test_an_author_label_names_the_author_where_bylines_are_labels() -> None:
+    body = "<h1>标题</h1><p><span>□ 本报记者 葛灵丹</span></p><p>正文第一段。</p>"
+    assert _authors(body=body) == ("葛灵丹",)
+    assert _authors(body=body, story=False) == ()  # a product page's labels are not bylines
+
+
 def test_author_class_variants() -> None:
     body = '<div class="post-hero__author__name">Jane Doe</div><p>Body.</p>'
     assert _authors(body=body) == ("Jane Doe",)
