@@ -23,8 +23,6 @@ KNOWN_FAILURES: dict[tuple[str, str], str] = {
     ("wcxb-4852-collection-makersmarket", "metadata"): "title from <title>, not the page's h1",
     ("text-aeb-entermedia-ko", "snippets"): "the truth keeps the story's closing copyright "
                                             "line, which the footer detector drops",
-    ("text-goose3-cnn-arabic-ar", "metadata"): "the title ranker, which no Arabic page "
-                                               "trained, ranks a menu entry above the headline",
     ("text-aeb-lhpat-ja", "snippets"): "drops the trademark footnote closing the story",
     ("text-chinese-wce-0ef8393b-zh", "metadata"): "reads 06/02/2022 month first (the site "
                                                   "writes day first); the author is named "
