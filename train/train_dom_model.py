@@ -10,9 +10,8 @@ labelled body when its words match an unmatched stretch of the truth
   (`context_features`), trained on pass-1 scores made out of fold, so it learns
   from scores like those it will see on unseen pages.
 The script prints out-of-fold word F1 (folds grouped by site: every learned part
-refitted per fold) per dataset and page type at a few thresholds, and the F1 of
-pages above and below a few confidence bars (what `select.needs_second_opinion`
-is keyed on), then fits on every page and writes the model.
+refitted per fold) per dataset and page type at a few thresholds, then fits on
+every page and writes the model.
 
     .venv/bin/python -m train.train_dom_model ../shared/data/wcxb-dev \
         ../shared/data/readability ../shared/data/chinese-wce
@@ -39,7 +38,6 @@ from cleaner.html.dom_classify import (
     MODEL_FILE,
     SCHEMA,
     DomModel,
-    page_confidence,
     revised_scores,
 )
 from cleaner.html.dom_features import block_features, block_words, context_features
@@ -196,16 +194,6 @@ def report(pages: Sequence[Page], scores: Sequence[np.ndarray]) -> None:
         print(f"threshold {threshold}: out-of-fold word F1 {sets} (wcxb-dev: {kinds})")
 
 
-def confidence_report(pages: Sequence[Page], scores: Sequence[np.ndarray],
-                      threshold: float) -> None:
-    f1 = np.array([page_f1(p, s >= threshold) for p, s in zip(pages, scores, strict=True)])
-    confidence = np.array([page_confidence(block_words(p.blocks), s)
-                           for p, s in zip(pages, scores, strict=True)])
-    for bar in (0.7, 0.75, 0.8, 0.85, 0.9):
-        low = confidence < bar
-        print(f"confidence < {bar}: {low.mean():.1%} of pages, their F1 "
-              f"{f1[low].mean() if low.any() else 0:.3f}; others {f1[~low].mean():.3f}")
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -221,7 +209,6 @@ def main() -> None:
     if not args.no_cv:
         scores = cross_validate(pages)
         report(pages, scores)
-        confidence_report(pages, scores, 0.3)
         if args.scores:
             np.savez_compressed(args.scores, ids=np.array([f"{p.dataset}/{p.id}" for p in pages]),
                                 sizes=np.array([len(p.labels) for p in pages]),

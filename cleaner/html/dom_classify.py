@@ -62,10 +62,3 @@ def revised_scores(blocks: DomBlocks, own: np.ndarray, model: DomModel) -> np.nd
     first = model.first_pass(own)
     return (first + model.revision(context_features(blocks, own, first))) / 2
 
-
-def page_confidence(words: np.ndarray, scores: np.ndarray) -> float:
-    """Word-weighted mean of how far each block's score is from a coin toss (0.5 to 1)."""
-    if not len(scores):
-        return 0.0
-    weight = np.sqrt(words) + 1.0
-    return float(np.average(np.maximum(scores, 1.0 - scores), weights=weight))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 
 from cleaner.html.dom_blocks import dom_blocks
-from cleaner.html.dom_classify import block_scores, load_model, page_confidence
+from cleaner.html.dom_classify import block_scores, load_model
 from cleaner.html.dom_features import (
     CONTEXT_FEATURE_NAMES,
     OWN_FEATURE_NAMES,
@@ -49,10 +49,4 @@ def test_the_article_is_kept_and_the_menu_and_footer_are_not() -> None:
 def test_a_page_without_blocks_scores_nothing() -> None:
     blocks = dom_blocks(parse_html("<html><body></body></html>"))
     assert block_scores(blocks, PageHints(), load_model()).shape == (0,)
-    assert page_confidence(np.zeros(0), np.zeros(0)) == 0.0
 
-
-def test_confidence_is_the_weighted_distance_from_a_coin_toss() -> None:
-    words = np.array([10.0, 10.0])
-    assert page_confidence(words, np.array([1.0, 0.0])) == 1.0
-    assert page_confidence(words, np.array([0.5, 0.5])) == 0.5
