@@ -86,24 +86,25 @@ class LineTokens:
 
     def counts(self) -> np.ndarray:
         """Tokens per line."""
-        return np.bincount(self.line_of[~self.is_newline], minlength=self.lines)
+        return self._per_line(~self.is_newline)
+
+    def _per_line(self, chosen: np.ndarray) -> np.ndarray:
+        """How many of the `chosen` tokens (a mask over them) each line holds."""
+        return np.bincount(self.line_of[chosen], minlength=self.lines)
 
     def shares(self, vocabulary: Collection[str]) -> np.ndarray:
         """Share of each line's tokens in `vocabulary`; 0 for an empty line."""
         hits = np.fromiter(map(vocabulary.__contains__, self.tokens), dtype=bool,
                            count=len(self.tokens))
-        stop = np.bincount(self.line_of[hits], minlength=self.lines)
-        return stop / np.maximum(self.counts(), 1)
+        return self._per_line(hits) / np.maximum(self.counts(), 1)
 
     def stats(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(tokens, stop words, unspaced characters) per line."""
         codes = np.fromiter(map(_TOKEN_CODES.get, self.tokens, itertools.repeat(_OTHER)),
                             dtype=np.int8, count=len(self.tokens))
-        stop = np.bincount(self.line_of[(codes & _STOP) > 0], minlength=self.lines)
-        unspaced = np.bincount(self.line_of[(codes & _UNSPACED_CODE) > 0],
-                               minlength=self.lines)
-        return (self.counts().astype(np.float64), stop.astype(np.float64),
-                unspaced.astype(np.float64))
+        return (self.counts().astype(np.float64),
+                self._per_line((codes & _STOP) > 0).astype(np.float64),
+                self._per_line((codes & _UNSPACED_CODE) > 0).astype(np.float64))
 
 
 def line_tokens(texts: Sequence[str], sample: int | None) -> LineTokens:
@@ -135,12 +136,8 @@ def stopword_shares_by_language(
 
 def unspaced_shares(texts: Sequence[str], sample: int = 240) -> np.ndarray:
     """Share of each line's tokens that are characters of an unspaced script."""
-    page = line_tokens(texts, sample)
-    unspaced = np.fromiter(
-        (len(token) == 1 and _UNSPACED_CHAR.match(token) is not None for token in page.tokens),
-        dtype=bool, count=len(page.tokens))
-    return (np.bincount(page.line_of[unspaced], minlength=page.lines)
-            / np.maximum(page.counts(), 1))
+    n_tokens, _stop, unspaced = line_token_stats(texts, sample)
+    return unspaced / np.maximum(n_tokens, 1)
 
 
 def line_token_stats(
