@@ -38,11 +38,16 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import redis
-from redis.exceptions import NoScriptError
 
 from cleaner.dedup import DEFAULT_THRESHOLD, Match, Signature, best_match
 from workers.messages import CleanedMessage
-from workers.publisher import RedisUnavailable, _as_unavailable, describe_redis_error
+from workers.publisher import (
+    RedisPublisher,
+    RedisUnavailable,
+    RoundTrip,
+    ScriptCall,
+    _as_unavailable,
+)
 from workers.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
@@ -134,17 +139,23 @@ def _decision(text: bytes) -> Match | None:
 
 
 class RedisIndex:
-    """A `SignatureStore` in Redis, shared by the fleet (see the module's docstring)."""
+    """A `SignatureStore` in Redis, shared by the fleet (see the module's docstring).
 
-    def __init__(self, client: redis.Redis, settings: WorkerSettings) -> None:
+    Its scripts travel in the publisher's `RoundTrip`s (a connection held until the reply
+    is read, scripts a Redis restart lost loaded again); a publisher of its own is made on
+    `client` when none is given."""
+
+    def __init__(self, client: redis.Redis, settings: WorkerSettings,
+                 publisher: RedisPublisher | None = None) -> None:
         self.client = client
         self._keys = settings.keys
         self.window_s = settings.dedup_window_s
         self.threshold = settings.dedup_threshold or DEFAULT_THRESHOLD
         self._period_s = max(1, self.window_s // PERIODS)
+        self._publisher = publisher or RedisPublisher(client, settings)
         self._read = client.register_script(_READ_LUA)
-        self.write_script = client.register_script(_WRITE_LUA)
-        self._pending: _Write | None = None
+        self._write = client.register_script(_WRITE_LUA)
+        self._pending: tuple[str, RoundTrip] | None = None  # a job id, its write in flight
         self._loaded = False  # the write script is in Redis (see _load_once)
 
     def link(self, job_id: str, sig: Signature) -> Match | None:
@@ -163,17 +174,16 @@ class RedisIndex:
             return _decision(reply[1])
         match = best_match(job_id, sig, _pairs(reply[1:]), self.threshold)
         try:
-            self._load_once()
-            self._pending = _Write(self, job_id, self._write_args(job_id, sig, band_keys, match))
+            self._pending = job_id, self._send_write(job_id, sig, band_keys, match)
         except RedisUnavailable as error:
-            log.warning("job %s: not added to the near-duplicate index: %s", job_id, error)
+            _not_indexed(job_id, str(error))
         return match
 
     def flush(self) -> None:
         """Read the reply of the last write `link` sent (a warning if it was refused)."""
         pending, self._pending = self._pending, None
         if pending is not None:
-            pending.wait()
+            _check_written(*pending)
 
     def candidates(self, band_keys: list[str]) -> Iterable[tuple[str, Signature]]:
         """The documents sharing a band with these keys, most shared bands first."""
@@ -185,20 +195,23 @@ class RedisIndex:
     def add(self, doc_id: str, sig: Signature, band_keys: list[str],
             match: Match | None = None) -> None:
         self.flush()
+        _check_written(doc_id, self._send_write(doc_id, sig, band_keys, match))
+
+    def _send_write(self, doc_id: str, sig: Signature, band_keys: list[str],
+                    match: Match | None) -> RoundTrip:
         self._load_once()
-        _Write(self, doc_id, self._write_args(doc_id, sig, band_keys, match)).wait()
+        return RoundTrip(self._publisher, [self._write_call(doc_id, sig, band_keys, match)], None)
 
     def _load_once(self) -> None:
         """Load the write script before the first write: sent without waiting, a write that
         finds no script would only be run again when its reply is read."""
         if not self._loaded:
-            with _as_unavailable():
-                self.client.script_load(self.write_script.script)
+            self._publisher.load_scripts([(self._write, [], [])])
             self._loaded = True
 
-    def _write_args(self, doc_id: str, sig: Signature, band_keys: list[str],
-                    match: Match | None) -> list[Any]:
-        """The write script's KEYS then ARGV (see _WRITE_LUA)."""
+    def _write_call(self, doc_id: str, sig: Signature, band_keys: list[str],
+                    match: Match | None) -> ScriptCall:
+        """The write script with its KEYS and ARGV (see _WRITE_LUA)."""
         keys, now = self._keys, int(time.time())
         record = sig.to_bytes()
         similarity = ""
@@ -207,9 +220,11 @@ class RedisIndex:
             similarity = repr(match.similarity)
         period = now // self._period_s
         expires = (period + 1) * self._period_s + self.window_s  # its last entry's window
-        return [keys.signature(doc_id), keys.cluster(match.duplicate_of if match else doc_id),
-                keys.clusters, record, doc_id, now, self.window_s, similarity, keys.cluster(""),
-                keys.lsh(f"{period}:"), expires, BUCKET_CHARS, FIELD_CHARS, *band_keys]
+        script_keys = [keys.signature(doc_id),
+                       keys.cluster(match.duplicate_of if match else doc_id), keys.clusters]
+        return self._write, script_keys, [
+            record, doc_id, now, self.window_s, similarity, keys.cluster(""),
+            keys.lsh(f"{period}:"), expires, BUCKET_CHARS, FIELD_CHARS, *band_keys]
 
     def _lookup(self, job_id: str, sig: Signature | None, band_keys: list[str]) -> list[Any]:
         keys, now = self._keys, int(time.time())
@@ -221,54 +236,22 @@ class RedisIndex:
         return list(reply)
 
 
-class _Write:
-    """A job's index write, sent now on a connection of its own; `wait` reads its reply.
+def _check_written(job_id: str, write: RoundTrip) -> None:
+    """Read a job's index write's reply. A failure only warns: the job is published with
+    its answer, and is missing from the index."""
+    try:
+        write.wait()
+    except RedisUnavailable as error:
+        _not_indexed(job_id, str(error))
+        return
+    reply = write.script_replies[0]
+    if reply != 1:  # the script's own refusal (a full Redis), see _WRITE_LUA
+        _not_indexed(job_id, reply.decode(errors="replace") if isinstance(reply, bytes)
+                     else str(reply))
 
-    The connection stays out of the pool until then, so nothing else reads that reply
-    (as `workers.publisher.RoundTrip` does). A failure only warns: the job is published
-    with its answer, and is missing from the index."""
 
-    WRITE_KEYS = 3
-
-    def __init__(self, index: RedisIndex, job_id: str, args: list[Any]) -> None:
-        self._index, self._job_id, self._args = index, job_id, args
-        self._pool = index.client.connection_pool
-        with _as_unavailable():
-            self._connection = self._pool.get_connection()
-        try:
-            with _as_unavailable():
-                self._connection.send_command("EVALSHA", index.write_script.sha,
-                                              self.WRITE_KEYS, *args)
-        except RedisUnavailable:
-            self._release(broken=True)
-            raise
-
-    def wait(self) -> None:
-        try:
-            reply = self._connection.read_response()
-        except NoScriptError:  # Redis lost the script (a restart): run it again, loaded
-            self._release(broken=False)
-            reply = self._again()
-        except (redis.RedisError, OSError) as error:
-            self._release(broken=True)
-            reply = describe_redis_error(error).encode()
-        else:
-            self._release(broken=False)
-        if reply != 1:
-            text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
-            log.warning("job %s: not added to the near-duplicate index: %s", self._job_id, text)
-
-    def _again(self) -> Any:
-        keys, args = self._args[:self.WRITE_KEYS], self._args[self.WRITE_KEYS:]
-        try:
-            return self._index.write_script(keys=keys, args=args)
-        except redis.RedisError as error:
-            return describe_redis_error(error).encode()
-
-    def _release(self, *, broken: bool) -> None:
-        if broken:  # a reply may be left unread on it: never hand it out again as it is
-            self._connection.disconnect()
-        self._pool.release(self._connection)
+def _not_indexed(job_id: str, reason: str) -> None:
+    log.warning("job %s: not added to the near-duplicate index: %s", job_id, reason)
 
 
 def _pairs(flat: list[bytes]) -> list[tuple[str, Signature]]:

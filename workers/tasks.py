@@ -255,7 +255,7 @@ class CleanTask(Task):  # type: ignore[misc]  # celery is untyped
 
 def register_clean_task(app: Celery, settings: WorkerSettings, publisher: RedisPublisher) -> Task:
     options = clean_options(settings)
-    index = RedisIndex(publisher.client, settings) if settings.dedup_enabled else None
+    index = RedisIndex(publisher.client, settings, publisher) if settings.dedup_enabled else None
 
     @app.task(  # type: ignore[untyped-decorator]  # celery is untyped
         name=TASK_NAME, bind=True, base=CleanTask, publisher=publisher, settings=settings,
