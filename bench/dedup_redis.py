@@ -28,7 +28,8 @@ import argparse
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -73,13 +74,20 @@ def script_usec(client: redis.Redis) -> float:
                      for name in ("cmdstat_evalsha", "cmdstat_eval")))
 
 
-def run(docs: list[int], jobs: int) -> list[str]:
-    lines: list[str] = []
+@contextmanager
+def counted_index() -> Iterator[tuple[redis.Redis, RedisIndex]]:
+    """A RedisIndex on a fresh embedded Redis, its requests counted (CountingConnection)."""
     with tempfile.TemporaryDirectory() as tmp, \
             EmbeddedRedis.start(Path(tmp), maxmemory="4gb") as server:
         pool = redis.ConnectionPool(port=server.port, connection_class=CountingConnection)
         client = redis.Redis(connection_pool=pool)
-        index = RedisIndex(client, WorkerSettings(redis_url=server.url))
+        yield client, RedisIndex(client, WorkerSettings(redis_url=server.url))
+        client.close()
+
+
+def run(docs: list[int], jobs: int) -> list[str]:
+    lines: list[str] = []
+    with counted_index() as (client, index):
         rng = np.random.default_rng(17)
         indexed: list[Signature] = []
         before = int(client.info("memory")["used_memory"])
@@ -100,11 +108,7 @@ def run(docs: list[int], jobs: int) -> list[str]:
 def on_documents(signatures: list[Signature]) -> list[str]:
     """Index real documents' signatures, in order, as the workers would: requests and bytes
     sent per job, Redis memory per document, Redis's and the worker's time per job."""
-    with tempfile.TemporaryDirectory() as tmp, \
-            EmbeddedRedis.start(Path(tmp), maxmemory="4gb") as server:
-        pool = redis.ConnectionPool(port=server.port, connection_class=CountingConnection)
-        client = redis.Redis(connection_pool=pool)
-        index = RedisIndex(client, WorkerSettings(redis_url=server.url))
+    with counted_index() as (client, index):
         before = int(client.info("memory")["used_memory"])
         lines = _cost(client, index, "job", signatures.__getitem__, len(signatures))
         used = int(client.info("memory")["used_memory"]) - before
