@@ -55,6 +55,7 @@ OTHER_TAG = len(OWNER_TAGS)
 
 # What an element's class, id and role words say, one bit each; the order is the model's.
 # Substrings, not tokens: class names glue words ("sitefooter", "navbar", "commentlist").
+# Each `|` separates alternatives (`_keyed_by_first_letter` splits at it): none in a group.
 _CLASS_PATTERNS: tuple[tuple[str, str], ...] = (
     ("nav", r"nav|menu|breadcrumb|skip-?link|toolbar|topbar|tabs?\b"),
     ("header", r"header|masthead|banner|branding|site-?title|logo"),
@@ -62,8 +63,8 @@ _CLASS_PATTERNS: tuple[tuple[str, str], ...] = (
     ("sidebar", r"sidebar|aside|widget|\brail|secondary|complementary"),
     ("share", r"share|sharing|social|facebook|twitter|whatsapp|pinterest|linkedin|follow"),
     ("comment", r"comment|disqus|respond|reply|discussion|replies"),
-    ("related", r"related|recommend|more-?(?:stories|articles|posts)|popular|trending|"
-                r"teaser|outbrain|taboola|you-?may|read-?(?:more|next)|also|upsell"),
+    ("related", r"related|recommend|more-?stories|more-?articles|more-?posts|popular|"
+                r"trending|teaser|outbrain|taboola|you-?may|read-?more|read-?next|also|upsell"),
     ("ad", r"\bads?\b|advert|sponsor|promo|\bdfp\b|\bgpt\b|adsense|adslot|ad-?unit|\bad-"),
     ("cookie", r"cookie|consent|gdpr|privacy|\bcmp\b"),
     ("signup", r"newsletter|subscri|sign-?up|sign-?in|login|log-?in|register|modal|popup|"
@@ -84,21 +85,6 @@ CLASS_BITS: tuple[str, ...] = tuple(name for name, _ in _CLASS_PATTERNS)
 _BIT = {name: 1 << index for index, name in enumerate(CLASS_BITS)}
 
 
-def _alternatives(pattern: str) -> list[str]:
-    """The top-level alternatives of a pattern (`|` outside parentheses)."""
-    out, depth, current, escaped = [], 0, "", False
-    for char in pattern:
-        if not escaped and char == "|" and depth == 0:
-            out.append(current)
-            current = ""
-            continue
-        if not escaped:
-            depth += (char == "(") - (char == ")")
-        escaped = not escaped and char == "\\"
-        current += char
-    return [*out, current]
-
-
 def _keyed_by_first_letter(patterns: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
     """The class patterns as one regex that matches what their alternation matches, where it
     matches it (so `finditer` finds the same matches), several times faster.
@@ -112,7 +98,7 @@ def _keyed_by_first_letter(patterns: tuple[tuple[str, str], ...]) -> re.Pattern[
     it. Alternative `k` of pattern `name` is group `name__k`."""
     branches: dict[str, list[str]] = {}
     for name, pattern in patterns:
-        for index, alternative in enumerate(_alternatives(pattern)):
+        for index, alternative in enumerate(pattern.split("|")):
             start = re.match(r"(\\b)?([a-z])", alternative)
             if start is None:
                 raise ValueError(f"class pattern {alternative!r} must start with a letter")
