@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,8 +34,8 @@ TITLE_LOOKBACK = 40  # lines above the article: h1s sit above bylines, share bar
 TITLE_LOOKAHEAD = 2  # the article's first lines, in case the headline was taken for body
 MIN_TITLE_WORDS = 1
 MAX_TITLE_WORDS = 30  # longer than that above the text is a standfirst, not a headline
-# Below this probability no line is the title: a page without a headline gets none,
-# rather than its nearest menu entry.
+# Below this score (the ranker's logistic output) no line is the title: a page
+# without a headline gets none, rather than its nearest menu entry.
 MIN_TITLE_SCORE = 0.05
 MAX_REPEAT_WORDS = 60  # lines this long can hold the headline again ("Site | Title")
 MIN_REPEAT_CHARS = 8
@@ -63,11 +64,10 @@ def load_title_model(model_dir: str | None = None) -> Forest:
 
 
 def title_candidates(lines: tuple[Line, ...], start: int) -> list[int]:
-    """Indexes of headline-shaped lines above the article, nearest first."""
+    """Indexes of headline-sized lines above the article, nearest first, then the
+    heading-shaped ones among its first lines: a line model that takes the headline for
+    body still leaves it where the ranker looks, and prose is never taken from there."""
     above = range(start - 1, max(start - TITLE_LOOKBACK, 0) - 1, -1)
-    # The article's own first lines: a classifier that takes the headline for body
-    # still leaves it where the ranker looks.
-    # Only heading-shaped ones: prose is never taken from the article's start.
     inside = [index for index in range(start, min(start + TITLE_LOOKAHEAD, len(lines)))
               if _heading_shaped(lines[index])]
     return [index for index in (*above, *inside)
@@ -166,15 +166,17 @@ def _word_use(lines: tuple[Line, ...], scores: np.ndarray, start: int,
             for w in line_words[i]}
     counts = Counter(w for i, words in line_words.items() if scores[i] >= BODY_SCORE
                      for w in words)
-    use = WordUse([], [], [])
-    for index in candidates:
-        words = set(tokens(lines[index].text.casefold())) - ALL_STOPWORDS
-        share = len(words) or 1
-        use.lead_share.append(len(words & lead) / share)
-        use.article_share.append(sum(counts[w] > 0 for w in words) / share)
-        use.article_weight.append(
-            float(np.mean([np.log1p(counts[w]) for w in words])) if words else 0.0)
-    return use
+    content = [set(tokens(lines[i].text.casefold())) - ALL_STOPWORDS for i in candidates]
+    return WordUse(
+        lead_share=[_share(words, lead) for words in content],
+        article_share=[_share(words, counts.keys()) for words in content],
+        article_weight=[float(np.mean([np.log1p(counts[w]) for w in words])) if words else 0.0
+                        for words in content],
+    )
+
+
+def _share(words: set[str], vocabulary: AbstractSet[str]) -> float:
+    return len(words & vocabulary) / len(words) if words else 0.0
 
 
 def _neighbour(lines: tuple[Line, ...], own: np.ndarray, index: int) -> tuple[float, ...]:
