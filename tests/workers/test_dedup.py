@@ -17,6 +17,7 @@ import pytest
 import redis
 
 from bench.chaos import restart_redis
+from bench.dedup_redis import CountingConnection
 from cleaner.cli import main as cleaner_main
 from cleaner.dedup import BANDS, DEFAULT_THRESHOLD, Match, signature
 from tests.workers.conftest import REPO
@@ -35,16 +36,6 @@ from workers.settings import WorkerSettings
 
 pytestmark = pytest.mark.integration
 WINDOW_S = 7 * 24 * 3600
-
-
-class CountingConnection(redis.Connection):
-    """Counts requests sent: one per command, one per pipeline or script call."""
-
-    sent = 0
-
-    def send_packed_command(self, command: Any, check_health: bool = True) -> None:
-        CountingConnection.sent += 1
-        super().send_packed_command(command, check_health)
 
 
 @pytest.fixture
@@ -73,9 +64,11 @@ def _copy(text: str) -> str:
 
 
 def _round_trips(action: Any) -> tuple[Any, int]:
-    before = CountingConnection.sent
+    """What `action` returns, and the requests it sent (one per command, pipeline or script
+    call)."""
+    before = CountingConnection.requests
     result = action()
-    return result, CountingConnection.sent - before
+    return result, CountingConnection.requests - before
 
 
 def test_a_copy_names_the_original_in_two_round_trips_with_every_key_under_the_window(
