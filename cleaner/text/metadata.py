@@ -136,7 +136,7 @@ def _authors(lines: tuple[Line, ...], zone: list[int]) -> tuple[str, ...]:
     for line in lines:
         if BYLINE_PREFIX.match(line.text) and (names := byline_names(line.text)):
             return names
-    for index in [*zone, *range(len(lines))]:
+    for index in dict.fromkeys([*zone, *range(len(lines))]):  # the zone first, each once
         if name := labelled_author(lines[index].text):
             return (name,)
     return ()
