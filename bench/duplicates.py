@@ -178,11 +178,13 @@ def report(args: argparse.Namespace, bodies: list[Body], kept: list[Body],
            computed: list[Signature], signature_ms: float) -> None:
     t = args.threshold
     sigs = np.stack([s.values for s in computed])
+    bands = np.array([s.band_keys() for s in computed])  # the library's LSH keys, once
     sizes = np.array([s.size for s in computed])
     pages = np.array([b.page for b in kept])
     first, second, kinds = true_pairs(pages, np.array([b.form for b in kept]))
-    true = pair_figures(sigs, sizes, first, second)
-    close = pair_figures(sigs, sizes, *close_distinct_pairs(sigs, sizes, pages, min(*SWEEP, t)))
+    true = pair_figures(sigs, bands, sizes, first, second)
+    close_first, close_second = close_distinct_pairs(sigs, sizes, pages, min(*SWEEP, t))
+    close = pair_figures(sigs, bands, sizes, close_first, close_second)
     distinct = distinct_pair_count(pages)
     print(f"pages {len({b.page for b in bodies})} ({', '.join(SETS)}), documents {len(kept)} "
           f"of {len(bodies)} cleaned forms ({len(bodies) - len(kept)} rejected: no pairs)")
@@ -214,10 +216,10 @@ def report(args: argparse.Namespace, bodies: list[Body], kept: list[Body],
     worst(kept, true, close, t)
 
 
-def pair_figures(sigs: np.ndarray, sizes: np.ndarray, first: np.ndarray,
+def pair_figures(sigs: np.ndarray, bands: np.ndarray, sizes: np.ndarray, first: np.ndarray,
                  second: np.ndarray) -> Pairs:
+    """`bands`: each document's band keys (equal keys: a shared LSH bucket)."""
     jaccard = (sigs[first] == sigs[second]).mean(axis=1)
-    bands = band_matrix(sigs)
     similarity = np.asarray(containment(jaccard, sizes[first], sizes[second]))
     return Pairs(first, second, jaccard, similarity, (bands[first] == bands[second]).any(axis=1))
 
@@ -245,17 +247,7 @@ def worst(kept: list[Body], true: Pairs, close: Pairs, threshold: float, shown: 
               f"{(a.text or '')[:60]!r} / {(b.text or '')[:60]!r}", file=sys.stderr)
 
 
-
 # ------------------------------------------------------------------ pairs
-
-
-def band_matrix(sigs: np.ndarray) -> np.ndarray:
-    """One 64-bit key per band (equal keys: a shared LSH bucket)."""
-    rows = sigs.astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
-    key = np.zeros((len(sigs), BANDS), dtype=np.uint64)
-    for r in range(ROWS):  # polynomial mix; overflow wraps, collisions are 2^-64
-        key = key * np.uint64(0x100000001B3) + rows[:, :, r]
-    return key
 
 
 def true_pairs(pages: np.ndarray, forms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
