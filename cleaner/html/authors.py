@@ -44,23 +44,23 @@ _NOT_BYLINE_TAGS = frozenset({"body", "article", "main", "section"})
 _BYLINE_CLASS = re.compile("author|Author|byline|username")
 # Forum software (XenForo, NodeBB, Discourse) names each post's author in an attribute;
 # the first post is the thread's opening one.
-POSTER_XPATH = ("(//body//*[@data-author or @data-username])[1]"
+_POSTER = XPath("(//body//*[@data-author or @data-username])[1]"
                 "/@*[name()='data-author' or name()='data-username']")
 # Text bylines: a short element whose own text starts with a byline prefix.
 # normalize-space trims "By " before <a>Name</a> to "By": a space is put back to compare.
 _BYLINE_PREFIXES = ("By ", "by ", "BY ", "By: ", "by: ", "Written by", "Posted by", "Author:")
 # The first-letter test normalises the text once, where the prefix tests do it eight times;
 # it is implied by them, so it only turns most elements away sooner (-40%, same matches).
-BYLINE_TEXT_XPATH = (
+_TEXT_BYLINES = XPath((
     "//body//*[text()][contains('{}', substring(normalize-space(text()), 1, 1))]"
     "[not(self::script or self::style or self::a)][{}]"
 ).format("".join(sorted({p[0] for p in _BYLINE_PREFIXES})),
          " or ".join(f"starts-with(concat(normalize-space(text()), ' '), '{p}')"
-                     for p in _BYLINE_PREFIXES))
+                     for p in _BYLINE_PREFIXES)))
 # A label alone in its element ("Written by", "Article by", "Author"), the name in the next.
 # Only short leaf elements are tested: normalising every element's text (each subtree read
 # again) cost 15% of a page's time; the length test first makes it ~1 ms.
-BYLINE_LABEL_XPATH = (
+_LABEL_BYLINES = XPath(
     "//body//*[not(*)][string-length() < 40][translate(normalize-space(), "
     "'ABDEINORTWY', 'abdeinortwy') = 'written by' or translate(normalize-space(), "
     "'ABDEINORTWY', 'abdeinortwy') = 'article by' or translate(normalize-space(), "
@@ -69,8 +69,6 @@ BYLINE_LABEL_XPATH = (
 )
 # How many byline candidates we look at before giving up: past these it is a comment list.
 MAX_BYLINE_CANDIDATES = 12
-_TEXT_BYLINES = XPath(BYLINE_TEXT_XPATH)
-_LABEL_BYLINES = XPath(BYLINE_LABEL_XPATH)
 # A name is a few words; anything longer is a bio or a sentence.
 MAX_NAME_WORDS = 5
 MAX_NAME_CHARS = 60
@@ -142,7 +140,7 @@ def _declared_authors(
     yield persons
     yield _meta_authors(sources)
     yield _microdata_authors(tree)
-    yield tree.xpath(POSTER_XPATH)
+    yield _POSTER(tree)
 
 
 def clean_names(raw: Iterable[str], *, declared: bool = False) -> tuple[str, ...]:
