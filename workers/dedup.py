@@ -147,7 +147,6 @@ class RedisIndex:
 
     def __init__(self, client: redis.Redis, settings: WorkerSettings,
                  publisher: RedisPublisher | None = None) -> None:
-        self.client = client
         self._keys = settings.keys
         self.window_s = settings.dedup_window_s
         self.threshold = settings.dedup_threshold or DEFAULT_THRESHOLD
@@ -192,10 +191,9 @@ class RedisIndex:
             reply = self._lookup("", None, band_keys)
         return _pairs(reply[1:])
 
-    def add(self, doc_id: str, sig: Signature, band_keys: list[str],
-            match: Match | None = None) -> None:
+    def add(self, doc_id: str, sig: Signature, band_keys: list[str]) -> None:
         self.flush()
-        _check_written(doc_id, self._send_write(doc_id, sig, band_keys, match))
+        _check_written(doc_id, self._send_write(doc_id, sig, band_keys, None))
 
     def _send_write(self, doc_id: str, sig: Signature, band_keys: list[str],
                     match: Match | None) -> RoundTrip:
