@@ -239,8 +239,9 @@ def worst(kept: list[Body], true: Pairs, close: Pairs, threshold: float, shown: 
         print(f"missed {a.page} {a.form}/{b.form} {true.similarity[n]:.3f} "
               f"words {len((a.text or '').split())}/{len((b.text or '').split())}",
               file=sys.stderr)
+    linked = close.linked(threshold)
     for n in np.argsort(-close.similarity)[:shown]:
-        if not close.linked(threshold)[n]:
+        if not linked[n]:
             continue
         a, b = kept[close.first[n]], kept[close.second[n]]
         print(f"false {a.page} {a.form} ~ {b.page} {b.form} {close.similarity[n]:.3f}: "
