@@ -272,9 +272,8 @@ class _Walk:
             self.link_chars += len(text.strip())
 
     def flush(self) -> None:
-        """Close the block being read (if it has any text) with the innermost element's state."""
-        if not self.parts:
-            return
+        """Close the block being read (if it has any text) with the innermost element's state.
+        `open` and `close` call it only when parts were read (a call per element cost)."""
         raw = "".join(self.parts)
         self.parts.clear()
         link_chars, self.link_chars = self.link_chars, 0
