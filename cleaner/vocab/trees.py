@@ -24,7 +24,7 @@ class _Layout:
     """The nodes renumbered for evaluation (see the module docstring). A leaf reads the
     extra zero column at index `width` of the rows against +inf: it stays where it is."""
 
-    roots: np.ndarray  # (trees,)
+    roots: np.ndarray  # (trees,) tree t starts at node t
     feature: np.ndarray  # (nodes,)
     threshold: np.ndarray  # (nodes,) float32
     left: np.ndarray  # (nodes,) the right child is left + 1
@@ -36,7 +36,7 @@ class _Layout:
 class Forest:
     """A binary classifier: the sum of the trees' leaf values through a logistic."""
 
-    roots: np.ndarray  # (trees,) global index of each tree's root
+    roots: np.ndarray  # (trees,) tree t starts at node t global index of each tree's root
     feature: np.ndarray  # (nodes,) feature an inner node reads (0 on leaves)
     threshold: np.ndarray  # (nodes,) go left when value <= threshold (+inf on leaves)
     left: np.ndarray  # (nodes,) global index of the left child (itself on leaves)
@@ -80,30 +80,22 @@ _ARRAYS = ("roots", "feature", "threshold", "left", "right", "value")
 
 
 def _lay_out(forest: Forest) -> _Layout:
-    """Renumber the nodes tree by tree, breadth first, each inner node's children side by side."""
+    """Renumber the nodes breadth first, all trees level by level (the roots first, tree
+    `t` at `t`), each inner node's children side by side."""
     is_leaf = forest.left == np.arange(len(forest.left))
     width = int(forest.feature.max(initial=0)) + 1
-    order: list[int] = []  # old index of each new node
+    order: list[int] = forest.roots.tolist()  # old index of each new node, grown as read
     new_left: list[int] = []  # new index of each new node's left child (itself on leaves)
-    roots = []
-    for root in forest.roots.tolist():
-        roots.append(len(order))
-        order.append(root)
-        new_left.append(-1)
-        head = len(order) - 1
-        while head < len(order):
-            old = order[head]
-            if is_leaf[old]:
-                new_left[head] = head
-            else:
-                new_left[head] = len(order)
-                order += [int(forest.left[old]), int(forest.right[old])]
-                new_left += [-1, -1]
-            head += 1
+    for head, node in enumerate(order):
+        if is_leaf[node]:
+            new_left.append(head)
+        else:
+            new_left.append(len(order))
+            order += [int(forest.left[node]), int(forest.right[node])]
     old = np.array(order, dtype=np.intp)
     leaf = is_leaf[old]
     return _Layout(
-        roots=np.array(roots, dtype=np.intp),
+        roots=np.arange(len(forest.roots), dtype=np.intp),
         feature=np.where(leaf, width, forest.feature[old]).astype(np.intp),
         threshold=np.where(leaf, np.float32(np.inf), _round_down(forest.threshold[old])),
         left=np.array(new_left, dtype=np.intp),
