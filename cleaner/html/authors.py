@@ -126,8 +126,7 @@ def _labelled_author(tree: HtmlElement) -> str | None:
     """A name after an author label in an element's own text, where bylines are labels
     ("本报记者 葛灵丹", "作者：X", "Автор: X"): the text mode's detector, on the markup."""
     for element in document_elements(tree):
-        if isinstance(element.tag, str) and element.text and (
-                name := labelled_author(element.text.strip())):
+        if element.text and (name := labelled_author(element.text.strip())):
             return name
     return None
 

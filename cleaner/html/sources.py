@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 # How many <h1>s we keep: the headline is among the first few, later ones are widgets.
@@ -106,9 +107,10 @@ def top_elements(tree: HtmlElement) -> list[HtmlElement]:
 
 
 def document_elements(tree: HtmlElement, *tags: str) -> Iterator[HtmlElement]:
-    """Every element of the document (of these tags), in document order, as `//` reads."""
+    """Every element of the document (of these tags), in document order, as `//*` reads:
+    no comment, processing instruction or entity."""
     for top in top_elements(tree):
-        yield from top.iter(*tags)
+        yield from top.iter(*tags) if tags else top.iter(etree.Element)
 
 
 def elements_where(
@@ -118,8 +120,7 @@ def elements_where(
     stop at the first good candidate skip the rest of the walk, where an XPath (whose
     attribute tests each copy the attribute's text) evaluates every element first."""
     for element in document_elements(tree):
-        tag = element.tag
-        if isinstance(tag, str) and wanted(element, tag):
+        if wanted(element, element.tag):
             yield element
 
 
