@@ -160,6 +160,14 @@ class Match:
     similarity: float
 
 
+def duplicate_fields(match: Match | None) -> dict[str, str | float | None]:
+    """A document's `duplicate_of` and `similarity` for a match (nulls for an original),
+    as the library and the service both write them."""
+    if match is None:
+        return {"duplicate_of": None, "similarity": None}
+    return {"duplicate_of": match.duplicate_of, "similarity": round(match.similarity, 4)}
+
+
 class SignatureStore(Protocol):
     """Where an index keeps its buckets and signatures (memory here, Redis in workers/)."""
 
@@ -196,10 +204,7 @@ def mark_duplicate(doc_id: str, document: CleanedDocument, store: SignatureStore
     """The document with `duplicate_of` and `similarity` set when it nearly repeats an
     earlier one in the store (it is added either way); never dropped."""
     match = find_duplicate(doc_id, Signature.decode(document.minhash), store, threshold)
-    if match is None:
-        return document
-    return document.model_copy(
-        update={"duplicate_of": match.duplicate_of, "similarity": round(match.similarity, 4)})
+    return document if match is None else document.model_copy(update=duplicate_fields(match))
 
 
 @dataclass

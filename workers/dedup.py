@@ -39,7 +39,7 @@ from typing import Any, cast
 
 import redis
 
-from cleaner.dedup import Match, Signature, best_match
+from cleaner.dedup import Match, Signature, best_match, duplicate_fields
 from workers.messages import CleanedMessage
 from workers.publisher import (
     RedisPublisher,
@@ -269,9 +269,7 @@ def with_duplicate(message: CleanedMessage, index: RedisIndex) -> CleanedMessage
         match = None
     else:
         match = index.link(message.id, sig)
-    document["duplicate_of"] = match.duplicate_of if match else None
-    document["similarity"] = round(match.similarity, 4) if match else None
-    return message.model_copy(update={"document": document})
+    return message.model_copy(update={"document": document | duplicate_fields(match)})
 
 
 @dataclass(frozen=True, slots=True)
