@@ -51,6 +51,12 @@ def unit_settings(redis_server: EmbeddedRedis) -> WorkerSettings:
                           key_prefix="t", queue="t-queue")
 
 
+def point_cli_at(settings: WorkerSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the `cleaner` commands a test calls read these settings, as a user's env would."""
+    for name, value in settings.to_env().items():
+        monkeypatch.setenv(name, value)
+
+
 def queued_messages(client: redis.Redis, queue: str) -> list[list[str]]:
     """The job ids of each message in a Celery queue, oldest (the list's right end) first."""
     return [job_ids_of_queued(raw) for raw in reversed(client.lrange(queue, 0, -1))]

@@ -20,7 +20,7 @@ from bench.chaos import restart_redis
 from bench.dedup_redis import CountingConnection
 from cleaner.cli import main as cleaner_main
 from cleaner.dedup import BANDS, DEFAULT_THRESHOLD, Match, signature
-from tests.workers.conftest import REPO
+from tests.workers.conftest import REPO, point_cli_at
 from workers.dedup import (
     BUCKET_CHARS,
     FIELD_CHARS,
@@ -235,8 +235,7 @@ def test_results_duplicates_prints_each_cluster_under_its_first_document(
         index.link(f"story-{story}", signature(_story(story)))
         index.link(f"story-{story}-amp", signature(_copy(_story(story))))
     index.flush()
-    for name, value in settings.to_env().items():
-        monkeypatch.setenv(name, value)
+    point_cli_at(settings, monkeypatch)
     assert cleaner_main(["results", "duplicates", "--json"]) == 0
     printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [p["original"] for p in printed] == ["story-14", "story-13"]  # newest first

@@ -24,7 +24,13 @@ import redis
 from cleaner import RejectReason
 from cleaner.bench import dataset_files, page_id, read_page
 from cleaner.cli import main as cleaner_main
-from tests.workers.conftest import FIXTURE_PAGES, SEEDS, start_worker, wait_for_outcomes
+from tests.workers.conftest import (
+    FIXTURE_PAGES,
+    SEEDS,
+    point_cli_at,
+    start_worker,
+    wait_for_outcomes,
+)
 from workers.embedded import EmbeddedRedis, redis_cli_binary
 from workers.messages import CleanedMessage, FailedMessage, FailReason, Job
 from workers.process import WorkerProcess
@@ -69,8 +75,7 @@ def fresh(fleet: Fleet) -> Fleet:
 
 @pytest.fixture
 def cli_env(fleet: Fleet, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in fleet.settings.to_env().items():
-        monkeypatch.setenv(name, value)
+    point_cli_at(fleet.settings, monkeypatch)
 
 
 def _inbox_add(fleet: Fleet, fields: dict[str, str]) -> str:

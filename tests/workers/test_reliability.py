@@ -37,7 +37,7 @@ from bench.chaos import (
 from cleaner import CleanedDocument, clean
 from cleaner.cli import main as cleaner_main
 from cleaner.dedup import Signature
-from tests.workers.conftest import start_worker, wait_for_outcomes
+from tests.workers.conftest import point_cli_at, start_worker, wait_for_outcomes
 from workers.dedup import RedisIndex
 from workers.embedded import EmbeddedRedis
 from workers.messages import CleanedMessage, FailedMessage, FailReason, Job
@@ -306,8 +306,7 @@ def test_jobs_the_broker_lost_are_recovered_by_the_sweeper(
         outcomes = wait_for_outcomes(ResultStore(client.redis, settings), ids, timeout_s=60)
     assert len(outcomes) == 50
     assert_exactly_once(client, settings, ids)
-    for name, value in settings.to_env().items():
-        monkeypatch.setenv(name, value)
+    point_cli_at(settings, monkeypatch)
     assert cleaner_main(["results", "stats"]) == 0
     assert "recovered   50" in capsys.readouterr().out
     client.close()

@@ -7,6 +7,7 @@ import pytest
 import redis
 
 from cleaner.cli import main as cleaner_main
+from tests.workers.conftest import point_cli_at
 from workers.messages import CleanedMessage, FailedMessage, FailReason, Job
 from workers.metrics import LATENCY_BUCKETS, WorkerCounts, flush, percentile
 from workers.producer import CleanerClient
@@ -121,8 +122,7 @@ def test_an_entry_this_version_cannot_read_is_reported_and_the_listing_goes_on(
     assert isinstance(good, CleanedMessage)
     with pytest.raises(UnreadableResult):
         store.get("odd")
-    for name, value in unit_settings.to_env().items():
-        monkeypatch.setenv(name, value)
+    point_cli_at(unit_settings, monkeypatch)
     assert cleaner_main(["results", "tail"]) == 0
     out, err = capsys.readouterr()
     assert "  good  " in out and err.startswith("cleaner: entry ") and err.count("\n") == 1
