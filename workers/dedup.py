@@ -39,7 +39,7 @@ from typing import Any, cast
 
 import redis
 
-from cleaner.dedup import Match, Signature, best_match, duplicate_fields
+from cleaner.dedup import DEFAULT_THRESHOLD, Match, Signature, best_match, duplicate_fields
 from workers.messages import CleanedMessage
 from workers.publisher import (
     RedisPublisher,
@@ -149,7 +149,7 @@ class RedisIndex:
                  publisher: RedisPublisher | None = None) -> None:
         self._keys = settings.keys
         self.window_s = settings.dedup_window_s
-        self.threshold = settings.dedup_threshold
+        self.threshold = settings.dedup_threshold or DEFAULT_THRESHOLD
         self._period_s = max(1, self.window_s // PERIODS)
         self._publisher = publisher or RedisPublisher(client, settings)
         self._read = client.register_script(_READ_LUA)

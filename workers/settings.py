@@ -15,8 +15,6 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from cleaner.dedup import DEFAULT_THRESHOLD
-
 MIB = 1024 * 1024
 
 
@@ -74,9 +72,10 @@ class WorkerSettings(BaseSettings):
     metrics_port: int | None = Field(default=None, ge=1, le=65535)  # GET /metrics; unset: none
     # Near-duplicates (workers/dedup.py): every document is looked up in, then added to, an
     # index in Redis that remembers a document this long (~3.4 KB each: docs/service.md
-    # "Near-duplicates"); the threshold is the library's unless set
+    # "Near-duplicates"); unset threshold = the library's DEFAULT_THRESHOLD, resolved in
+    # workers/dedup.py: producers and the sweeper read these settings without the library
     dedup_enabled: bool = True
-    dedup_threshold: float = Field(default=DEFAULT_THRESHOLD, gt=0, le=1)
+    dedup_threshold: float | None = Field(default=None, gt=0, le=1)
     dedup_window_s: int = Field(default=2 * 24 * 3600, ge=60)
     # How the worker cleans (the CleanOptions it builds)
     clean_mode: Literal["auto", "html", "text"] = "auto"
